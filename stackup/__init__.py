@@ -1,0 +1,3 @@
+"""Stack Up: a collaboration health check for local public services."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1006 @@
+"""Analysis engine for the results of a Stack Up survey round.
+
+This module is plain Python plus numpy and scipy: it has no Django imports and
+knows nothing about the database. Callers convert their records into a
+:class:`Framework` and a :class:`ResponseMatrix` and receive plain dicts and
+lists back, ready for ``json.dumps(..., allow_nan=False)``.
+
+Conventions used throughout the output
+--------------------------------------
+* Every ``pct_*`` value (``pct_positive``, its confidence limits,
+  ``difference_pp``) is a **percentage from 0 to 100**.
+* Every ``*_share`` value (``dont_know_share``) is a **proportion from 0 to 1**.
+* ``frequencies`` are **counts** of valid answers per scale point, taken
+  **after** reverse-keyed items are recoded, so for every item a higher code
+  always means a more favourable answer. The keys are the scale points as
+  strings (``"1"`` ... ``"5"``).
+* Numbers are unrounded Python ``int``/``float`` values. Anything that cannot
+  be computed (too few answers, zero variance, ...) or that is suppressed is
+  ``None``; NaN and infinities never appear.
+* "Don't know" answers and skipped questions are excluded from every mean,
+  percentage and agreement statistic. Reverse-keyed items are recoded as
+  ``x' = min + max - x`` before any statistic is computed.
+
+Answer coding in a :class:`ResponseMatrix`
+------------------------------------------
+``codes[i, j]`` holds respondent ``i``'s raw (not yet recoded) answer to item
+``j``: a scale point ``min..max`` (so the scale must start at 1 or above),
+``0`` (:data:`SKIPPED`) for a blank answer, or ``-1`` (:data:`DONT_KNOW_CODE`)
+for "Don't know".
+
+Small-group suppression (see :func:`analyse_round`)
+---------------------------------------------------
+Suppression is decided once per dimension on the number of respondents in the
+round who carry the group's label, not on the per-theme number of scored
+respondents. A group is therefore either shown in every theme or hidden in
+every theme, and a hidden group cannot be recovered by comparing themes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats as _stats
+
+__all__ = [
+    "COMPARISONS",
+    "DIMENSIONS",
+    "DONT_KNOW",
+    "DONT_KNOW_CODE",
+    "SKIPPED",
+    "WILSON_Z",
+    "Comparison",
+    "Framework",
+    "GroupLabels",
+    "Item",
+    "Response",
+    "ResponseMatrix",
+    "Scale",
+    "Theme",
+    "analyse_change",
+    "analyse_round",
+    "benjamini_hochberg",
+    "cliffs_delta",
+    "cliffs_magnitude",
+    "holm",
+    "two_proportion_z",
+    "welch_t_test",
+    "wilson_interval",
+]
+
+#: The answer value a :class:`Response` uses for "Don't know".
+DONT_KNOW = "DK"
+#: Matrix code for a "Don't know" answer.
+DONT_KNOW_CODE = -1
+#: Matrix code for a blank (skipped) answer.
+SKIPPED = 0
+#: The 97.5th percentile of the standard normal distribution, used for the
+#: Wilson 95% interval.
+WILSON_Z = 1.959963984540054
+
+#: The three respondent dimensions that groups are reported on. Dimensions are
+#: never crossed with each other.
+DIMENSIONS = ("stakeholder_group", "role_level", "organisation")
+
+
+# ---------------------------------------------------------------------------
+# Input model
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordinal answer scale, ``min..max`` inclusive.
+
+    ``positive`` lists the scale points that count as a positive answer for
+    "% positive" (after reverse-keyed items are recoded).
+    """
+
+    min: int = 1
+    max: int = 5
+    positive: tuple[int, ...] = (4, 5)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.min, int) and isinstance(self.max, int)):
+            raise TypeError("Scale.min and Scale.max must be integers")
+        if self.min < 1:
+            raise ValueError("Scale.min must be at least 1 (0 and -1 are reserved codes)")
+        if self.max <= self.min:
+            raise ValueError("Scale.max must be greater than Scale.min")
+        if self.max > 127:
+            raise ValueError("Scale.max must fit in an int8 code")
+        object.__setattr__(self, "positive", tuple(self.positive))
+        for p in self.positive:
+            if not self.min <= p <= self.max:
+                raise ValueError(f"positive code {p!r} is outside the scale")
+
+    @property
+    def points(self) -> int:
+        """Number of scale points (``A`` in the rwg formula, ``m`` for Leik)."""
+        return self.max - self.min + 1
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(range(self.min, self.max + 1))
+
+    @property
+    def expected_error_variance(self) -> float:
+        """sigma^2_EU = (A^2 - 1) / 12, the variance of a uniform ("no agreement")
+        answer distribution. 2.0 on a 5-point scale."""
+        a = self.points
+        return (a * a - 1) / 12.0
+
+    @property
+    def strength_threshold(self) -> float:
+        """Lowest theme mean banded "strength": 4.0 on a 1-5 scale
+        (three quarters of the way up the scale in general)."""
+        return self.min + 0.75 * (self.max - self.min)
+
+    @property
+    def borderline_threshold(self) -> float:
+        """Lowest theme mean banded "borderline": 3.0 on a 1-5 scale
+        (the midpoint of the scale in general)."""
+        return self.min + 0.5 * (self.max - self.min)
+
+    def recode(self, value: int) -> int:
+        """Reverse a scale value: ``min + max - value``."""
+        return self.min + self.max - value
+
+
+@dataclass(frozen=True)
+class Item:
+    id: Any
+    theme: Any
+    reverse_keyed: bool = False
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: Any
+    item_ids: tuple = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item_ids", tuple(self.item_ids))
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A scale, the themes (in reporting order) and the items (in reporting
+    order). Every item belongs to exactly one theme; ``Item.theme`` must match
+    the theme that lists it."""
+
+    scale: Scale
+    themes: tuple[Theme, ...]
+    items: tuple[Item, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "themes", tuple(self.themes))
+        object.__setattr__(self, "items", tuple(self.items))
+        item_by_id: dict[Any, Item] = {}
+        for item in self.items:
+            if item.id in item_by_id:
+                raise ValueError(f"duplicate item id {item.id!r}")
+            item_by_id[item.id] = item
+        seen_themes: set = set()
+        listed: set = set()
+        for theme in self.themes:
+            if theme.id in seen_themes:
+                raise ValueError(f"duplicate theme id {theme.id!r}")
+            seen_themes.add(theme.id)
+            for item_id in theme.item_ids:
+                item = item_by_id.get(item_id)
+                if item is None:
+                    raise ValueError(f"theme {theme.id!r} lists unknown item {item_id!r}")
+                if item_id in listed:
+                    raise ValueError(f"item {item_id!r} is listed by more than one theme")
+                if item.theme != theme.id:
+                    raise ValueError(
+                        f"item {item_id!r} says theme {item.theme!r} but is listed by {theme.id!r}"
+                    )
+                listed.add(item_id)
+        missing = [i.id for i in self.items if i.id not in listed]
+        if missing:
+            raise ValueError(f"items not listed by any theme: {missing!r}")
+
+    @property
+    def item_ids(self) -> tuple:
+        return tuple(item.id for item in self.items)
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answers.
+
+    ``answers`` maps item id to an integer scale point, ``"DK"`` for
+    "Don't know", or ``None`` for a skipped question (a missing key is also a
+    skipped question). A group label of ``None`` or ``""`` means the
+    respondent has no label in that dimension.
+    """
+
+    answers: Mapping[Any, int | str | None] = field(default_factory=dict)
+    stakeholder_group: str | None = None
+    role_level: str | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class GroupLabels:
+    """Group labels for one dimension in integer-coded form.
+
+    ``codes[i]`` is the index into ``categories`` of respondent ``i``'s label,
+    or ``-1`` when the respondent has no label in this dimension.
+    """
+
+    codes: np.ndarray
+    categories: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        codes = np.array(self.codes, dtype=np.int64, copy=True).reshape(-1)
+        if codes.size and (codes.min() < -1 or codes.max() >= len(self.categories)):
+            raise ValueError("group label codes out of range")
+        codes.setflags(write=False)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "categories", tuple(self.categories))
+
+    @classmethod
+    def from_values(cls, values: Iterable[str | None]) -> GroupLabels:
+        """Build from one label per respondent (``None``, ``""`` or NaN = no label)."""
+        values = list(values)
+        cleaned: list[str | None] = []
+        for v in values:
+            if v is None or v == "" or (isinstance(v, float) and math.isnan(v)):
+                cleaned.append(None)
+            elif isinstance(v, str):
+                cleaned.append(v)
+            else:
+                raise TypeError(f"group labels must be strings or None, got {v!r}")
+        categories = tuple(sorted({v for v in cleaned if v is not None}))
+        index = {c: i for i, c in enumerate(categories)}
+        codes = np.fromiter(
+            (-1 if v is None else index[v] for v in cleaned), dtype=np.int64, count=len(cleaned)
+        )
+        return cls(codes=codes, categories=categories)
+
+    @classmethod
+    def empty(cls, n: int) -> GroupLabels:
+        return cls(codes=np.full(n, -1, dtype=np.int64), categories=())
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class ResponseMatrix:
+    """Answers of ``n`` respondents to ``k`` items as an ``(n, k)`` int8 array.
+
+    See the module docstring for the coding. ``labels`` maps each of
+    :data:`DIMENSIONS` to a :class:`GroupLabels` of length ``n``.
+    """
+
+    item_ids: tuple
+    codes: np.ndarray
+    labels: Mapping[str, GroupLabels]
+
+    def __post_init__(self) -> None:
+        item_ids = tuple(self.item_ids)
+        if len(set(item_ids)) != len(item_ids):
+            raise ValueError("duplicate item ids in ResponseMatrix")
+        codes = np.asarray(self.codes)
+        if codes.ndim != 2 or codes.shape[1] != len(item_ids):
+            raise ValueError(f"codes must have shape (n, {len(item_ids)}), got {codes.shape}")
+        if codes.size and (codes.min() < -1 or codes.max() > 127):
+            raise ValueError("answer codes must lie between -1 and 127")
+        codes = np.array(codes, dtype=np.int8, copy=True)
+        codes.setflags(write=False)
+        n = codes.shape[0]
+        labels: dict[str, GroupLabels] = {}
+        for dim in DIMENSIONS:
+            lab = self.labels.get(dim) if self.labels else None
+            if lab is None:
+                lab = GroupLabels.empty(n)
+            elif not isinstance(lab, GroupLabels):
+                lab = GroupLabels.from_values(lab)
+            if len(lab) != n:
+                raise ValueError(f"{dim} labels have length {len(lab)}, expected {n}")
+            labels[dim] = lab
+        extra = set(self.labels or {}) - set(DIMENSIONS)
+        if extra:
+            raise ValueError(f"unknown label dimensions: {sorted(extra)!r}")
+        object.__setattr__(self, "item_ids", item_ids)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "labels", labels)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        item_ids: Sequence,
+        codes: Any,
+        *,
+        stakeholder_group: GroupLabels | Sequence[str | None] | None = None,
+        role_level: GroupLabels | Sequence[str | None] | None = None,
+        organisation: GroupLabels | Sequence[str | None] | None = None,
+    ) -> ResponseMatrix:
+        """Fast constructor: ``codes`` is an ``(n, k)`` integer array (1..max
+        answers, 0 skipped, -1 "Don't know") whose columns follow ``item_ids``.
+        Each label argument is a :class:`GroupLabels` or a sequence of ``n``
+        labels (``None`` = no label); omitted dimensions have no labels."""
+        return cls(
+            item_ids=tuple(item_ids),
+            codes=codes,
+            labels={
+                "stakeholder_group": stakeholder_group,
+                "role_level": role_level,
+                "organisation": organisation,
+            },
+        )
+
+    @classmethod
+    def from_responses(cls, framework: Framework, responses: Iterable[Response]) -> ResponseMatrix:
+        """Build from :class:`Response` objects; columns follow
+        ``framework.items``. Answers to item ids the framework does not know
+        are ignored; an integer outside the scale raises ``ValueError``."""
+        scale = framework.scale
+        item_ids = framework.item_ids
+        responses = list(responses)
+        codes = np.zeros((len(responses), len(item_ids)), dtype=np.int8)
+        for i, response in enumerate(responses):
+            answers = response.answers or {}
+            for j, item_id in enumerate(item_ids):
+                value = answers.get(item_id)
+                if value is None:
+                    continue
+                if value == DONT_KNOW:
+                    codes[i, j] = DONT_KNOW_CODE
+                    continue
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                    raise ValueError(f"invalid answer {value!r} for item {item_id!r}")
+                if not scale.min <= int(value) <= scale.max:
+                    raise ValueError(f"answer {value!r} for item {item_id!r} is off the scale")
+                codes[i, j] = int(value)
+        return cls.from_arrays(
+            item_ids,
+            codes,
+            stakeholder_group=[r.stakeholder_group for r in responses],
+            role_level=[r.role_level for r in responses],
+            organisation=[r.organisation for r in responses],
+        )
+
+    @property
+    def n_respondents(self) -> int:
+        return int(self.codes.shape[0])
+
+    def group_sizes(self, dimension: str) -> dict[str, int]:
+        """Number of respondents carrying each (non-empty) label of ``dimension``."""
+        lab = self.labels[dimension]
+        counts = _label_counts(lab)
+        return {c: int(counts[i]) for i, c in enumerate(lab.categories) if counts[i] > 0}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A named two-sided comparison within one dimension.
+
+    ``a`` lists the labels of side a. ``b`` lists the labels of side b, or is
+    ``None`` for "every other respondent with a label in this dimension".
+    """
+
+    name: str
+    dimension: str
+    a: tuple[str, ...]
+    b: tuple[str, ...] | None
+
+
+#: The comparisons reported by :func:`analyse_round`, in output order.
+COMPARISONS = (
+    Comparison("service_users_vs_professionals", "stakeholder_group", ("service_user",), None),
+    Comparison("frontline_vs_leaders", "role_level", ("frontline",), ("senior_leader",)),
+)
+
+
+# ---------------------------------------------------------------------------
+# Small statistical helpers (public so that they can be tested directly)
+# ---------------------------------------------------------------------------
+
+
+def _num(x: Any) -> float | None:
+    """A Python float, or None for None/NaN/inf."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def wilson_interval(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion, without continuity correction,
+    as proportions 0-1. ``None`` when ``n == 0``."""
+    if n <= 0:
+        return None
+    p = successes / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2.0 * n)) / denom
+    half = (z / denom) * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def welch_t_test(a: Any, b: Any) -> tuple[float | None, float | None]:
+    """Welch's unequal-variance t test of mean(a) - mean(b).
+
+    Returns ``(t, two-sided p)``, or ``(None, None)`` when either sample has
+    fewer than two values or both variances are zero (t undefined)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    na, nb = a.size, b.size
+    if na < 2 or nb < 2:
+        return None, None
+    va = float(a.var(ddof=1)) / na
+    vb = float(b.var(ddof=1)) / nb
+    se2 = va + vb
+    if not se2 > 0 or not math.isfinite(se2):
+        return None, None
+    t = (float(a.mean()) - float(b.mean())) / math.sqrt(se2)
+    df = se2 * se2 / (va * va / (na - 1) + vb * vb / (nb - 1))
+    p = 2.0 * float(_stats.t.sf(abs(t), df))
+    return _num(t), _num(min(1.0, p))
+
+
+def cliffs_delta(a: Any, b: Any) -> float | None:
+    """Cliff's delta = (#(a > b) - #(a < b)) / (n_a * n_b) over all pairs,
+    computed in O((n_a + n_b) log n_b) by sorting ``b``. ``None`` if either
+    sample is empty."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.sort(np.asarray(b, dtype=np.float64))
+    if a.size == 0 or b.size == 0:
+        return None
+    below = np.searchsorted(b, a, side="left")  # number of b < each a
+    not_above = np.searchsorted(b, a, side="right")  # number of b <= each a
+    greater = int(below.sum())
+    less = int((b.size - not_above).sum())
+    return (greater - less) / (a.size * b.size)
+
+
+def cliffs_magnitude(delta: float | None) -> str | None:
+    """Conventional label for |delta|: negligible < 0.147 <= small < 0.33 <=
+    medium < 0.474 <= large."""
+    if delta is None:
+        return None
+    d = abs(delta)
+    if d < 0.147:
+        return "negligible"
+    if d < 0.33:
+        return "small"
+    if d < 0.474:
+        return "medium"
+    return "large"
+
+
+def holm(pvalues: Sequence[float | None]) -> list[float | None]:
+    """Holm step-down adjustment. ``None`` entries are left out of the family
+    and stay ``None``."""
+    idx = [i for i, p in enumerate(pvalues) if p is not None]
+    out: list[float | None] = [None] * len(pvalues)
+    m = len(idx)
+    order = sorted(idx, key=lambda i: pvalues[i])
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        out[i] = running
+    return out
+
+
+def benjamini_hochberg(pvalues: Sequence[float | None]) -> list[float | None]:
+    """Benjamini-Hochberg step-up adjustment (false discovery rate). ``None``
+    entries are left out of the family and stay ``None``."""
+    idx = [i for i, p in enumerate(pvalues) if p is not None]
+    out: list[float | None] = [None] * len(pvalues)
+    m = len(idx)
+    order = sorted(idx, key=lambda i: pvalues[i])
+    running = 1.0
+    for rank in range(m - 1, -1, -1):
+        i = order[rank]
+        running = min(running, min(1.0, pvalues[i] * m / (rank + 1)))
+        out[i] = running
+    return out
+
+
+def two_proportion_z(
+    x_from: int, n_from: int, x_to: int, n_to: int
+) -> tuple[float | None, float | None]:
+    """Pooled two-proportion z test of p_to - p_from. Returns ``(z, two-sided
+    p)``, or ``(None, None)`` when either n is 0 or the pooled proportion is
+    0 or 1 (standard error zero)."""
+    if n_from <= 0 or n_to <= 0:
+        return None, None
+    pooled = (x_from + x_to) / (n_from + n_to)
+    se = math.sqrt(pooled * (1.0 - pooled) * (1.0 / n_from + 1.0 / n_to))
+    if not se > 0:
+        return None, None
+    z = (x_to / n_to - x_from / n_from) / se
+    p = 2.0 * float(_stats.norm.sf(abs(z)))
+    return _num(z), _num(min(1.0, p))
+
+
+# ---------------------------------------------------------------------------
+# Core computation
+# ---------------------------------------------------------------------------
+
+
+def _label_counts(lab: GroupLabels) -> np.ndarray:
+    codes = lab.codes
+    return np.bincount(codes[codes >= 0], minlength=len(lab.categories))
+
+
+def _check_min_group_size(min_group_size: int) -> int:
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)):
+        raise TypeError("min_group_size must be an integer")
+    if min_group_size < 1:
+        raise ValueError("min_group_size must be at least 1")
+    return int(min_group_size)
+
+
+@dataclass(eq=False)
+class _Prepared:
+    framework: Framework
+    matrix: ResponseMatrix
+    valid: np.ndarray  # (n, K) bool, columns follow framework.items
+    recoded: np.ndarray  # (n, K) int16, 0 where not valid
+    items: list[dict]  # public item rows
+    item_extras: list[dict]  # x_positive, variance_truncated, ad per item
+    theme_scores: np.ndarray  # (n, T) float64, NaN = excluded
+
+
+def _item_row(item: Item, values: np.ndarray, n_dk: int, n_skipped: int, scale: Scale) -> tuple:
+    n = int(values.size)
+    counts = np.bincount(values - scale.min, minlength=scale.points) if n else None
+    freqs = {
+        str(v): (int(counts[v - scale.min]) if counts is not None else 0) for v in scale.values
+    }
+    denom = n + n_dk
+    row: dict[str, Any] = {
+        "id": item.id,
+        "theme": item.theme,
+        "n_valid": n,
+        "n_dont_know": n_dk,
+        "n_skipped": n_skipped,
+        "dont_know_share": (n_dk / denom) if denom else None,
+        "frequencies": freqs,
+        "mean": None,
+        "sd": None,
+        "median": None,
+        "q1": None,
+        "q3": None,
+        "pct_positive": None,
+        "pct_positive_ci95_low": None,
+        "pct_positive_ci95_high": None,
+        "rwg": None,
+        "ad": None,
+        "leik_consensus": None,
+    }
+    extras: dict[str, Any] = {"x_positive": 0, "variance_truncated": None, "ad": None}
+    if n == 0:
+        return row, extras
+    x = values.astype(np.float64)
+    mean = float(x.mean())
+    row["mean"] = _num(mean)
+    q1, median, q3 = np.percentile(x, [25.0, 50.0, 75.0])
+    row["q1"], row["median"], row["q3"] = _num(q1), _num(median), _num(q3)
+    x_pos = int(sum(counts[p - scale.min] for p in set(scale.positive)))
+    extras["x_positive"] = x_pos
+    row["pct_positive"] = 100.0 * x_pos / n
+    low, high = wilson_interval(x_pos, n)
+    row["pct_positive_ci95_low"] = 100.0 * low
+    row["pct_positive_ci95_high"] = 100.0 * high
+    ad = float(np.abs(x - mean).mean())
+    row["ad"] = _num(ad)
+    extras["ad"] = _num(ad)
+    if n >= 2:
+        var = float(x.var(ddof=1))
+        row["sd"] = _num(math.sqrt(var))
+        sigma2 = scale.expected_error_variance
+        var_t = min(var, sigma2)
+        extras["variance_truncated"] = var_t
+        row["rwg"] = _num(1.0 - var_t / sigma2)
+    cumulative = np.cumsum(counts) / n
+    m = scale.points
+    leik = 1.0 - float(np.minimum(cumulative, 1.0 - cumulative).sum()) / (0.5 * (m - 1))
+    row["leik_consensus"] = _num(leik)
+    return row, extras
+
+
+def _prepare(framework: Framework, matrix: ResponseMatrix) -> _Prepared:
+    scale = framework.scale
+    column_of = {item_id: j for j, item_id in enumerate(matrix.item_ids)}
+    missing = [i.id for i in framework.items if i.id not in column_of]
+    if missing:
+        raise ValueError(f"matrix has no column for items {missing!r}")
+    cols = np.array([column_of[i.id] for i in framework.items], dtype=np.intp)
+    codes = matrix.codes[:, cols] if cols.size else np.zeros((matrix.n_respondents, 0), np.int8)
+    bad = (codes > scale.max) | ((codes > SKIPPED) & (codes < scale.min)) | (codes < -1)
+    if bad.any():
+        raise ValueError("answer codes outside the framework's scale")
+    valid = codes >= scale.min
+    dk = codes == DONT_KNOW_CODE
+    raw = codes.astype(np.int16)
+    reverse = np.array([i.reverse_keyed for i in framework.items], dtype=bool)
+    recoded = np.where(reverse[np.newaxis, :], scale.min + scale.max - raw, raw)
+    recoded = np.where(valid, recoded, 0).astype(np.int16)
+
+    items: list[dict] = []
+    extras: list[dict] = []
+    n_all = matrix.n_respondents
+    for j, item in enumerate(framework.items):
+        v = valid[:, j]
+        values = recoded[v, j].astype(np.int64)
+        n_dk = int(dk[:, j].sum())
+        n_valid = int(values.size)
+        row, extra = _item_row(item, values, n_dk, n_all - n_valid - n_dk, scale)
+        items.append(row)
+        extras.append(extra)
+
+    position = {item.id: j for j, item in enumerate(framework.items)}
+    scores = np.full((n_all, len(framework.themes)), np.nan, dtype=np.float64)
+    for t, theme in enumerate(framework.themes):
+        idx = [position[i] for i in theme.item_ids]
+        if not idx:
+            continue
+        k = len(idx)
+        count = valid[:, idx].sum(axis=1)
+        total = recoded[:, idx].sum(axis=1, dtype=np.int64)
+        ok = (count >= math.ceil(k / 2)) & (count > 0)
+        scores[ok, t] = total[ok] / count[ok]
+    return _Prepared(framework, matrix, valid, recoded, items, extras, scores)
+
+
+def _theme_row(prep: _Prepared, t: int) -> dict:
+    framework = prep.framework
+    scale = framework.scale
+    theme = framework.themes[t]
+    position = {item.id: j for j, item in enumerate(framework.items)}
+    idx = [position[i] for i in theme.item_ids]
+    col = prep.theme_scores[:, t]
+    scored = col[~np.isnan(col)]
+    n = int(scored.size)
+    row: dict[str, Any] = {
+        "id": theme.id,
+        "n_scored": n,
+        "n_excluded": prep.matrix.n_respondents - n,
+        "mean": None,
+        "sd": None,
+        "ci95_low": None,
+        "ci95_high": None,
+        "index_0_100": None,
+        "pct_positive": None,
+        "dont_know_share": None,
+        "rwg_j": None,
+        "rstar_wg_j": None,
+        "ad": None,
+        "alpha": None,
+        "band": None,
+    }
+    if n:
+        mean = float(scored.mean())
+        row["mean"] = _num(mean)
+        row["index_0_100"] = _num(100.0 * (mean - scale.min) / (scale.max - scale.min))
+        if mean >= scale.strength_threshold:
+            row["band"] = "strength"
+        elif mean >= scale.borderline_threshold:
+            row["band"] = "borderline"
+        else:
+            row["band"] = "concern"
+        if n >= 2:
+            sd = float(scored.std(ddof=1))
+            row["sd"] = _num(sd)
+            half = float(_stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+            row["ci95_low"] = _num(mean - half)
+            row["ci95_high"] = _num(mean + half)
+
+    items = [prep.items[j] for j in idx]
+    extras = [prep.item_extras[j] for j in idx]
+    pct = [r["pct_positive"] for r in items if r["pct_positive"] is not None]
+    row["pct_positive"] = (sum(pct) / len(pct)) if pct else None
+    dks = [r["dont_know_share"] for r in items if r["dont_know_share"] is not None]
+    row["dont_know_share"] = (sum(dks) / len(dks)) if dks else None
+    variances = [e["variance_truncated"] for e in extras if e["variance_truncated"] is not None]
+    if variances:
+        sigma2 = scale.expected_error_variance
+        ratio = (sum(variances) / len(variances)) / sigma2
+        j = len(variances)
+        agreement = j * (1.0 - ratio)
+        row["rwg_j"] = _num(agreement / (agreement + ratio))
+        row["rstar_wg_j"] = _num(1.0 - ratio)
+    ads = [e["ad"] for e in extras if e["ad"] is not None]
+    row["ad"] = (sum(ads) / len(ads)) if ads else None
+
+    k = len(idx)
+    if k >= 2:
+        complete = prep.valid[:, idx].all(axis=1)
+        if int(complete.sum()) >= 30:
+            x = prep.recoded[np.ix_(complete, idx)].astype(np.float64)
+            total_var = float(x.sum(axis=1).var(ddof=1))
+            if total_var > 0:
+                item_var = float(x.var(axis=0, ddof=1).sum())
+                row["alpha"] = _num(k / (k - 1) * (1.0 - item_var / total_var))
+    return row
+
+
+def _suppression(matrix: ResponseMatrix, dimension: str, min_group_size: int) -> dict[str, str]:
+    """Status of every non-empty group of ``dimension``.
+
+    * ``suppressed_primary``: 0 < respondents with the label < min_group_size.
+    * ``suppressed_complementary``: when exactly one group is primary
+      suppressed, the smallest other non-empty group (ties broken by label,
+      alphabetically first).
+    * ``shown`` otherwise.
+    """
+    sizes = matrix.group_sizes(dimension)
+    status = {g: "suppressed_primary" if n < min_group_size else "shown" for g, n in sizes.items()}
+    primary = [g for g, s in status.items() if s == "suppressed_primary"]
+    if len(primary) == 1:
+        others = sorted((n, g) for g, n in sizes.items() if g != primary[0])
+        if others:
+            status[others[0][1]] = "suppressed_complementary"
+    return status
+
+
+def _side_mask(matrix: ResponseMatrix, dimension: str, labels: Iterable[str] | None, exclude=()):
+    lab = matrix.labels[dimension]
+    if labels is None:
+        wanted = [i for i, c in enumerate(lab.categories) if c not in set(exclude)]
+    else:
+        wanted = [i for i, c in enumerate(lab.categories) if c in set(labels)]
+    return np.isin(lab.codes, np.array(wanted, dtype=np.int64))
+
+
+def _two_sample(a: np.ndarray, b: np.ndarray) -> dict:
+    """n, mean, difference (a - b), Welch and Cliff's delta for two samples of
+    theme scores (NaN already removed)."""
+    na, nb = int(a.size), int(b.size)
+    mean_a = _num(a.mean()) if na else None
+    mean_b = _num(b.mean()) if nb else None
+    diff = (mean_a - mean_b) if (mean_a is not None and mean_b is not None) else None
+    t, p = welch_t_test(a, b)
+    delta = cliffs_delta(a, b)
+    return {
+        "n_a": na,
+        "n_b": nb,
+        "mean_a": mean_a,
+        "mean_b": mean_b,
+        "difference": diff,
+        "welch_t": t,
+        "welch_p": p,
+        "cliffs_delta": delta,
+        "magnitude": cliffs_magnitude(delta),
+    }
+
+
+_EMPTY_COMPARISON = {
+    "n_a": None,
+    "n_b": None,
+    "mean_a": None,
+    "mean_b": None,
+    "difference": None,
+    "welch_t": None,
+    "welch_p": None,
+    "welch_p_holm": None,
+    "cliffs_delta": None,
+    "magnitude": None,
+}
+
+
+def analyse_round(framework: Framework, matrix: ResponseMatrix, *, min_group_size: int) -> dict:
+    """Analyse one survey round.
+
+    Returns a dict with ``n_respondents``, ``min_group_size``, ``themes``,
+    ``items``, ``groups`` and ``comparisons`` (see ``docs/methodology.md``).
+
+    Items
+        Statistics use valid (1..max) answers after reverse-keyed items are
+        recoded. ``frequencies`` are counts of the *recoded* values.
+        ``pct_positive`` and its Wilson interval are percentages (0-100);
+        ``dont_know_share`` is a proportion (0-1) of valid + "Don't know"
+        answers.
+
+    Themes
+        A respondent's theme score is the mean of their valid recoded answers
+        to the theme's k items, provided at least ceil(k/2) (and at least one)
+        are valid; otherwise they are excluded from that theme. The theme mean,
+        SD and t interval are over theme scores. ``rwg_j``/``rstar_wg_j`` use
+        the mean of the item variances, each truncated at sigma^2_EU; items
+        with fewer than two valid answers have no variance and are left out,
+        and J is the number of items that do have one. ``alpha`` is Cronbach's
+        alpha on complete cases and needs at least 30 of them and two items.
+
+    Groups
+        One row per dimension x non-empty group x theme, groups in label order.
+        Suppression is decided per dimension on the number of respondents in
+        the round who carry the label (not on per-theme counts), so a group
+        hidden in one theme is hidden in all themes: fewer than
+        ``min_group_size`` -> ``suppressed_primary``; if exactly one group in
+        the dimension is primary-suppressed, the smallest other non-empty group
+        (ties: alphabetically first label) -> ``suppressed_complementary``.
+        Suppressed rows have ``n`` and ``mean`` set to None. For shown groups,
+        ``n`` is the number of the group's respondents with a score in that
+        theme (which can be below ``min_group_size`` after exclusions) and
+        ``mean`` is None if that is 0. Respondents without a label in a
+        dimension form no group.
+
+    Comparisons
+        One row per comparison in :data:`COMPARISONS` x theme. A side is
+        available only if the number of respondents in the round carrying its
+        label(s) is at least ``min_group_size`` and, for a side that is a single
+        named group, that group is ``shown`` in the groups table (so a
+        complementary-suppressed group cannot be recovered from a comparison).
+        If either side is unavailable, every statistic including ``n_a`` and
+        ``n_b`` is None for every theme. Otherwise ``n_a``/``n_b`` are the
+        per-theme numbers of scored respondents, ``difference`` is
+        ``mean_a - mean_b`` and ``welch_p_holm`` is Holm-adjusted over the
+        themes of that comparison that have a p value.
+    """
+    min_group_size = _check_min_group_size(min_group_size)
+    prep = _prepare(framework, matrix)
+    themes = [_theme_row(prep, t) for t in range(len(framework.themes))]
+
+    groups: list[dict] = []
+    statuses = {dim: _suppression(matrix, dim, min_group_size) for dim in DIMENSIONS}
+    for dim in DIMENSIONS:
+        lab = matrix.labels[dim]
+        status = statuses[dim]
+        for ci, category in enumerate(lab.categories):
+            if category not in status:
+                continue
+            members = lab.codes == ci
+            for t, theme in enumerate(framework.themes):
+                row = {
+                    "dimension": dim,
+                    "group": category,
+                    "theme": theme.id,
+                    "n": None,
+                    "status": status[category],
+                    "mean": None,
+                }
+                if status[category] == "shown":
+                    col = prep.theme_scores[members, t]
+                    col = col[~np.isnan(col)]
+                    row["n"] = int(col.size)
+                    row["mean"] = _num(col.mean()) if col.size else None
+                groups.append(row)
+
+    comparisons: list[dict] = []
+    for comp in COMPARISONS:
+        status = statuses[comp.dimension]
+        mask_a = _side_mask(matrix, comp.dimension, comp.a)
+        mask_b = _side_mask(matrix, comp.dimension, comp.b, exclude=comp.a)
+        available = int(mask_a.sum()) >= min_group_size and int(mask_b.sum()) >= min_group_size
+        for side in (comp.a, comp.b):
+            if side is not None and len(side) == 1 and status.get(side[0]) != "shown":
+                available = False
+        rows = []
+        for t, theme in enumerate(framework.themes):
+            row = {"name": comp.name, "theme": theme.id, **_EMPTY_COMPARISON}
+            if available:
+                a = prep.theme_scores[mask_a, t]
+                b = prep.theme_scores[mask_b, t]
+                row.update(_two_sample(a[~np.isnan(a)], b[~np.isnan(b)]))
+            rows.append(row)
+        adjusted = holm([r["welch_p"] for r in rows])
+        for r, p in zip(rows, adjusted, strict=True):
+            r["welch_p_holm"] = p
+        comparisons.extend(rows)
+
+    return {
+        "n_respondents": matrix.n_respondents,
+        "min_group_size": min_group_size,
+        "themes": themes,
+        "items": prep.items,
+        "groups": groups,
+        "comparisons": comparisons,
+    }
+
+
+def analyse_change(
+    framework_from: Framework,
+    matrix_from: ResponseMatrix,
+    framework_to: Framework,
+    matrix_to: ResponseMatrix,
+    *,
+    min_group_size: int,
+) -> dict:
+    """Change from an earlier round ("from") to a later one ("to").
+
+    Themes present in both frameworks (same id, in ``framework_to`` order):
+    each round's respondent theme scores, computed with that round's own
+    framework, are compared as independent samples exactly like a comparison
+    with a = "to" and b = "from": ``difference = mean_to - mean_from``,
+    ``welch_t`` has the same sign, ``cliffs_delta`` is positive when "to"
+    scores tend to be higher, and ``welch_p_holm`` is Holm-adjusted over the
+    themes that have a p value.
+
+    Items present in both frameworks (same id, in ``framework_to`` order):
+    ``pct_positive_from``/``pct_positive_to`` are percentages (0-100),
+    ``difference_pp = 100 * (p_to - p_from)`` in percentage points, ``z`` is
+    the pooled two-proportion z statistic of p_to - p_from with its two-sided
+    ``p``, and ``p_holm``/``p_bh`` are Holm and Benjamini-Hochberg adjusted
+    over all compared items that have a p value.
+
+    Both frameworks must use the same :class:`Scale` (``ValueError`` otherwise).
+    Each round is treated like a comparison side: if either round has fewer
+    than ``min_group_size`` respondents, the rows are still listed but every
+    value in them (apart from ``id``) is None.
+    """
+    min_group_size = _check_min_group_size(min_group_size)
+    if framework_from.scale != framework_to.scale:
+        raise ValueError("rounds on different answer scales cannot be compared")
+    prep_from = _prepare(framework_from, matrix_from)
+    prep_to = _prepare(framework_to, matrix_to)
+    available = (
+        matrix_from.n_respondents >= min_group_size and matrix_to.n_respondents >= min_group_size
+    )
+
+    theme_index_from = {th.id: t for t, th in enumerate(framework_from.themes)}
+    theme_rows: list[dict] = []
+    for t_to, theme in enumerate(framework_to.themes):
+        if theme.id not in theme_index_from:
+            continue
+        row: dict[str, Any] = {
+            "id": theme.id,
+            "mean_from": None,
+            "mean_to": None,
+            "difference": None,
+            "welch_t": None,
+            "welch_p": None,
+            "welch_p_holm": None,
+            "cliffs_delta": None,
+        }
+        if available:
+            a = prep_to.theme_scores[:, t_to]
+            b = prep_from.theme_scores[:, theme_index_from[theme.id]]
+            res = _two_sample(a[~np.isnan(a)], b[~np.isnan(b)])
+            row.update(
+                mean_from=res["mean_b"],
+                mean_to=res["mean_a"],
+                difference=res["difference"],
+                welch_t=res["welch_t"],
+                welch_p=res["welch_p"],
+                cliffs_delta=res["cliffs_delta"],
+            )
+        theme_rows.append(row)
+    for r, p in zip(theme_rows, holm([r["welch_p"] for r in theme_rows]), strict=True):
+        r["welch_p_holm"] = p
+
+    item_index_from = {item.id: j for j, item in enumerate(framework_from.items)}
+    item_rows: list[dict] = []
+    for j_to, item in enumerate(framework_to.items):
+        if item.id not in item_index_from:
+            continue
+        j_from = item_index_from[item.id]
+        row = {
+            "id": item.id,
+            "pct_positive_from": None,
+            "pct_positive_to": None,
+            "difference_pp": None,
+            "z": None,
+            "p": None,
+            "p_holm": None,
+            "p_bh": None,
+        }
+        if available:
+            before, after = prep_from.items[j_from], prep_to.items[j_to]
+            row["pct_positive_from"] = before["pct_positive"]
+            row["pct_positive_to"] = after["pct_positive"]
+            n_from, n_to = before["n_valid"], after["n_valid"]
+            if n_from and n_to:
+                x_from = prep_from.item_extras[j_from]["x_positive"]
+                x_to = prep_to.item_extras[j_to]["x_positive"]
+                row["difference_pp"] = 100.0 * (x_to / n_to - x_from / n_from)
+                row["z"], row["p"] = two_proportion_z(x_from, n_from, x_to, n_to)
+        item_rows.append(row)
+    pvals = [r["p"] for r in item_rows]
+    for r, ph, pb in zip(item_rows, holm(pvals), benjamini_hochberg(pvals), strict=True):
+        r["p_holm"] = ph
+        r["p_bh"] = pb
+
+    return {"themes": theme_rows, "items": item_rows}

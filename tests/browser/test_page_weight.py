@@ -1,0 +1,34 @@
+"""Page-weight budgets, measured on the product served as in production."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.pageweight import PUBLIC_PAGES, measure, served_product
+
+HOME_BUDGET = 40 * 1024  # first visit to the home page, everything compressed
+
+
+@pytest.fixture(scope="module")
+def product():
+    with served_product() as base:
+        yield base
+
+
+def test_home_page_first_visit_is_under_40_kb(browser, product):
+    weight = measure(browser, product, "/")
+    kinds = {t.kind for t in weight.transfers}
+    # The measurement really saw the page and what it loads.
+    assert {"document", "stylesheet", "script"} <= kinds
+    assert all(t.bytes > 0 for t in weight.transfers)
+    # Text is sent compressed.
+    assert all(t.encoding in {"gzip", "br"} for t in weight.transfers if t.kind != "image")
+    assert weight.total < HOME_BUDGET, [(t.url, t.bytes) for t in weight.transfers]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_no_public_page_loads_gov_uk_branding_or_web_fonts(browser, product, path):
+    weight = measure(browser, product, path)
+    urls = " ".join(t.url for t in weight.transfers)
+    assert "crest" not in urls
+    assert "font" not in {t.kind for t in weight.transfers}
