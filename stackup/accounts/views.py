@@ -1,6 +1,24 @@
-from django.contrib.auth import views as auth_views
+from __future__ import annotations
 
-from stackup.accounts.forms import SignInForm
+from datetime import timedelta
+
+from axes.helpers import get_client_ip_address, get_cool_off
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.timesince import timesince
+
+from stackup.accounts import services
+from stackup.accounts.forms import (
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    minimum_password_length,
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -11,3 +29,55 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     template_name = "accounts/signed_out.html"
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in from an account and address that are locked."""
+    cool_off: timedelta | None = get_cool_off(request)
+    now = timezone.now()
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {"wait": timesince(now, now + cool_off) if cool_off else None},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a link by email. Known and unknown addresses get the same answer."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "lifetime": services.password_link_lifetime()}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The page a one-time link opens: choose a new password."""
+
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "min_length": minimum_password_length()}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Proving control of the email address lifts a lock-out from this address.
+        services.clear_sign_in_lockout(
+            user=self.user, ip_address=get_client_ip_address(self.request)
+        )
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
