@@ -77,7 +77,11 @@ def served_product(extra_env: dict[str, str] | None = None):
             **(extra_env or {}),
         }
         stackup = str(BIN / "stackup")
-        for command in (["collectstatic", "--noinput"], ["migrate", "--noinput"]):
+        for command in (
+            ["collectstatic", "--noinput"],
+            ["migrate", "--noinput"],
+            ["createcachetable"],
+        ):
             subprocess.run(
                 [stackup, *command, "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300
             )

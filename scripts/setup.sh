@@ -15,7 +15,7 @@ say() { printf '==> %s\n' "$*"; }
 # --- Debian packages --------------------------------------------------------
 packages=(python3-venv gettext nodejs npm)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium postgresql default-jre-headless fonts-liberation
+  packages+=(chromium postgresql default-jre-headless fonts-liberation poppler-utils
              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 fi
 missing=()
@@ -71,5 +71,10 @@ if [ ! -f "$css" ] || [ -n "$(find assets package-lock.json -newer "$css" -print
 fi
 
 # --- Translations -----------------------------------------------------------
-say "Compiling translations"
-.venv/bin/stackup compilemessages --ignore=.venv --ignore=node_modules --ignore=build -v 0
+for po in locale/*/LC_MESSAGES/django.po; do
+  if [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+    say "Compiling translations"
+    .venv/bin/stackup compilemessages --ignore=.venv --ignore=node_modules --ignore=build -v 0
+    break
+  fi
+done

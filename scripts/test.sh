@@ -12,6 +12,7 @@ unset DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE
 bin=.venv/bin
 
 echo "==> Checks"
+$bin/stackup compilemessages --ignore=.venv --ignore=node_modules --ignore=build -v 0
 $bin/stackup check --fail-level WARNING
 $bin/stackup makemigrations --check --dry-run
 DJANGO_SETTINGS_MODULE=stackup.settings.production SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64)" \
@@ -47,20 +48,37 @@ pg_url="postgres://postgres@127.0.0.1:$pgport/stackup"
 # --- The suite, once per database ---------------------------------------------
 # The browser tests drive synchronous Playwright in the test thread.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+# Both runs go side by side (most of a browser test is waiting); each writes
+# its own log, printed whole when it ends, then one summary line per database.
+logs=$(mktemp -d)
+run_suite() {
+  local name=$1 url=$2
+  shift 2
+  set +e
+  DATABASE_URL="$url" $bin/pytest -p no:cacheprovider --durations=10 "$@" \
+    > "$logs/$name.log" 2>&1
+  echo $? > "$logs/$name.rc"
+  set -e
+}
+echo "==> Tests on SQLite and on PostgreSQL (logs follow when both have finished)"
+run_suite SQLite "" "$@" &
+sqlite_pid=$!
+run_suite PostgreSQL "$pg_url" "$@" &
+pg_pid=$!
+wait "$sqlite_pid" "$pg_pid" || true
+
 summaries=()
 failed=0
-run_suite() {
-  local name=$1 url=$2 log rc
-  shift 2
-  log=$(mktemp)
+total_passed=0
+total_failed=0
+count_of() { grep -oE "[0-9]+ $1" <<<"$2" | grep -oE '^[0-9]+' || echo 0; }
+for name in SQLite PostgreSQL; do
+  echo
   echo "==> Tests on $name"
-  set +e
-  DATABASE_URL="$url" $bin/pytest -p no:cacheprovider "$@" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
-  set -e
-  local line
-  line=$(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
-  rm -f "$log"
+  cat "$logs/$name.log"
+  rc=$(cat "$logs/$name.rc" 2>/dev/null || echo 1)
+  line=$(grep -E '^=+ .*(passed|failed|error|no tests ran).* =+$' "$logs/$name.log" | tail -n 1 \
+    | sed -E 's/^=+ //; s/ =+$//')
   if [ "$rc" = 5 ]; then
     line="no tests were collected"
     failed=1
@@ -68,11 +86,15 @@ run_suite() {
     failed=1
   fi
   summaries+=("$name: ${line:-pytest exited with status $rc} (exit $rc)")
-}
-run_suite SQLite "" "$@"
-run_suite PostgreSQL "$pg_url" "$@"
+  total_passed=$((total_passed + $(count_of passed "$line")))
+  total_failed=$((total_failed + $(count_of failed "$line") + $(count_of error "$line")))
+  [ "$rc" != 0 ] && [ "$(count_of failed "$line")" = 0 ] && [ "$(count_of error "$line")" = 0 ] \
+    && total_failed=$((total_failed + 1))
+done
+rm -rf "$logs"
 
 echo
 echo "==> Summary"
 for s in "${summaries[@]}"; do echo "$s"; done
+echo "Total: $total_passed passed, $total_failed failed"
 exit "$failed"

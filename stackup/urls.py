@@ -12,5 +12,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("stackup.core.urls")),
     path("account/", include("stackup.accounts.urls")),
+    path("frameworks/", include("stackup.frameworks.urls")),
+    path("partnerships/", include("stackup.partnerships.urls")),
+    # The respondent journey: /i/<token>/ and /r/... (one namespace, so mounted once).
+    path("", include("stackup.responding.urls")),
     prefix_default_language=False,
 )

@@ -150,24 +150,122 @@ def test_default_database_is_the_sqlite_file_in_the_data_folder():
 
 @pytest.mark.django_db
 def test_load_demo_is_idempotent():
+    from io import StringIO
+
     from django.core.management import call_command
 
     from stackup.accounts.models import User
-    from stackup.partnerships.models import Membership, Organisation, Partnership
+    from stackup.core.models import AuditEvent
+    from stackup.partnerships.models import (
+        Invitation,
+        Membership,
+        Organisation,
+        Partnership,
+        Round,
+    )
+    from stackup.responding.models import Response
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    counts = (
-        Partnership.objects.count(),
-        Organisation.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
+    def counts():
+        return tuple(
+            model.objects.count()
+            for model in (
+                Partnership,
+                Organisation,
+                User,
+                Membership,
+                Round,
+                Invitation,
+                AuditEvent,
+                Response,
+            )
+        )
+
+    first = StringIO()
+    call_command("load_demo", stdout=first)
+    after_first = counts()
+    second = StringIO()
+    call_command("load_demo", stdout=second)
+    assert counts() == after_first
+    assert "The demo data is already loaded." in second.getvalue()
+    assert "Created" not in second.getvalue()
+
+    partnerships, organisations, users, memberships, rounds, invitations, _audit, responses = (
+        after_first
     )
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    assert counts == (
-        Partnership.objects.count(),
-        Organisation.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
+    assert (partnerships, organisations, users, memberships, rounds) == (1, 9, 4, 4, 2)
+    assert invitations == 40
+    partnership = Partnership.objects.get(slug="riverside")
+    assert len(set(partnership.organisations.values_list("sector", flat=True))) >= 7
+    roles = dict(partnership.memberships.values_list("user__email", "role"))
+    assert roles == {
+        "coordinator@demo.example": "coordinator",
+        "viewer@demo.example": "viewer",
+        "helper@demo.example": "helper",
+        "lead@demo.example": "partner_lead",
+    }
+    lead = partnership.memberships.get(user__email="lead@demo.example")
+    assert lead.organisation.name == "Riverside and Vale NHS Trust"
+    for email in roles:
+        assert User.objects.get(email=email).check_password("stack-up-demo")
+        assert email in first.getvalue() and email in second.getvalue()
+
+    spring = partnership.rounds.get(name="Spring 2026")
+    assert (spring.status, spring.framework.slug, spring.open_link_enabled) == (
+        "open",
+        "collaboration-health-check",
+        True,
     )
-    assert counts[0] == 1 and counts[1] >= 9
-    assert User.objects.get(email="coordinator@demo.example").check_password("stack-up-demo")
+    assert spring.invitations.count() == 40
+    assert spring.invitations.values("organisation").distinct().count() == 9
+    assert not spring.invitations.filter(used=True).exists()
+    autumn = partnership.rounds.get(name="Autumn 2025")
+    assert autumn.status == "published"
+    assert not autumn.invitations.exists()
+    assert f"/r/{spring.open_code}/" in first.getvalue()
+    # Everything was made through the services, so the audit log tells the story.
+    demo_events = AuditEvent.objects.filter(partnership__isnull=False)
+    assert demo_events.filter(partnership=partnership, actor__isnull=True).count() == (
+        demo_events.count()
+    )
+    assert demo_events.count() > 20
+
+    # Two rounds of made-up responses, the same every run (a fixed seed).
+    assert 200 <= responses <= 400
+    assert autumn.responses.count() > 100 and spring.responses.count() > 80
+    assert not any(r.import_key for r in Response.objects.all())
+    channels = set(Response.objects.values_list("channel", flat=True))
+    assert channels == {"online", "paper", "phone"}
+    assert Response.objects.filter(channel="online").count() > responses * 0.7
+    answers = list(Response.objects.values_list("answers", flat=True))
+    assert any("DK" in a.values() for a in answers)
+    statements = sum(len(t["items"]) for t in spring.framework.document["themes"])
+    assert all(len(a) <= statements for a in answers)
+    assert any(len(a) < statements for a in answers)  # some statements left blank
+    assert Response.objects.values("organisation").distinct().count() >= 9
+    assert Response.objects.values("role_level").distinct().count() == 4  # and blanks
+
+    def mean(rows, prefix):
+        values = [
+            v for a in rows for k, v in a.items() if k.rstrip("0123456789") == prefix and v != "DK"
+        ]
+        return sum(values) / len(values)
+
+    users = list(
+        Response.objects.filter(uses_services=True, role_level="").values_list("answers", flat=True)
+    )
+    leaders = list(
+        Response.objects.filter(role_level="senior_leader").values_list("answers", flat=True)
+    )
+    for prefix in ("SP", "SU"):
+        assert mean(users, prefix) + 1 < mean(leaders, prefix), prefix
+    # The same answers every run.
+    from stackup.core import demo
+
+    digest = sorted(str(sorted(a.items())) for a in answers)
+    Response.objects.all().delete()
+    call_command("load_demo", stdout=StringIO())
+    again = sorted(
+        str(sorted(a.items())) for a in Response.objects.values_list("answers", flat=True)
+    )
+    assert again == digest
+    assert demo.RESPONSE_SEED

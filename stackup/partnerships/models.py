@@ -51,7 +51,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "name"], name="organisation_name_unique_in_partnership"
+                fields=["partnership", "name"],
+                name="organisation_name_unique_in_partnership",
+                violation_error_message=_(
+                    "This partnership already has a member organisation with this name"
+                ),
             )
         ]
 
@@ -81,9 +85,123 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "user"], name="one_role_per_person_per_partnership"
+                fields=["partnership", "user"],
+                name="one_role_per_person_per_partnership",
+                violation_error_message=_("This person already has a role in this partnership"),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.partnership}"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Published")
+
+
+# The only moves a round can make, each by an explicit action.
+ROUND_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RoundStatus.DRAFT: (RoundStatus.OPEN,),
+    RoundStatus.OPEN: (RoundStatus.CLOSED,),
+    RoundStatus.CLOSED: (RoundStatus.PUBLISHED, RoundStatus.OPEN),
+    RoundStatus.PUBLISHED: (RoundStatus.CLOSED,),
+}
+
+MIN_GROUP_SIZE_FLOOR = 3
+DEFAULT_MIN_GROUP_SIZE = 5
+ROUND_NAME_TAKEN = _("This partnership already has a round with this name")
+
+
+class Round(models.Model):
+    """One run of the assessment in a partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(_("name"), max_length=100)
+    framework = models.ForeignKey(
+        "frameworks.Framework", on_delete=models.PROTECT, related_name="rounds"
+    )
+    opens_on = models.DateField(_("opening date"), null=True, blank=True)
+    closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("minimum group size"), default=DEFAULT_MIN_GROUP_SIZE
+    )
+    ask_organisation = models.BooleanField(_("ask for the organisation"), default=True)
+    ask_sector = models.BooleanField(_("ask for the sector"), default=True)
+    ask_role_level = models.BooleanField(_("ask for the role level"), default=True)
+    ask_uses_services = models.BooleanField(_("ask whether the person uses services"), default=True)
+    open_link_enabled = models.BooleanField(_("open link switched on"), default=False)
+    open_code = models.CharField(
+        _("open link code"), max_length=9, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="round_name_unique_in_partnership",
+                violation_error_message=ROUND_NAME_TAKEN,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_group_size__gte=MIN_GROUP_SIZE_FLOOR),
+                name="round_min_group_size_at_least_3",
+                violation_error_message=_("The minimum group size must be 3 or more"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_on__isnull=True)
+                | models.Q(closes_on__isnull=True)
+                | models.Q(closes_on__gte=models.F("opens_on")),
+                name="round_closes_after_it_opens",
+                violation_error_message=_(
+                    "The closing date must be the same as or after the opening date"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} — {self.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+
+class Invitation(models.Model):
+    """A personal link to answer a round once.
+
+    Only a hash of the token is kept: the full link is shown when it is made
+    and cannot be recovered. An invitation records *whether* it was used,
+    never when, and never which response it produced.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text=_("The organisation the invitation was sent to, for response rates."),
+    )
+    email = models.EmailField(_("email address"), blank=True, max_length=254)
+    started = models.BooleanField(default=False)
+    used = models.BooleanField(default=False)
+    emails_sent = models.PositiveSmallIntegerField(default=0)
+    email_failed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "used"], name="invitation_round_used")]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} for {self.round}"
+
+
+from stackup.partnerships.models_email import EmailBatch  # noqa: E402, F401

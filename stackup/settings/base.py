@@ -27,8 +27,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "stackup.core",
+    "stackup.frameworks",
     "stackup.accounts",
     "stackup.partnerships",
+    "stackup.responding",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +101,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "partnerships:list"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,3 +155,66 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "stackup.core.views.csrf_failure"
+
+# --- Sign-in throttling (django-axes) ----------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one account from one address,
+# that account cannot sign in from that address for AXES_COOLOFF_TIME hours.
+# Locking the pair, not the account, means one attacker cannot lock everyone
+# out. Unlock early with `stackup axes_reset_username EMAIL`, or by setting a
+# new password through the reset link.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.integer("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env.integer("SIGN_IN_LOCKOUT_HOURS", 1)  # an int is hours
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SIGN_IN_FAILURE_LIMIT and SIGN_IN_LOCKOUT_HOURS must be 1 or more.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "stackup.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "stackup.accounts.throttling.client_ip_address"
+AXES_USERNAME_CALLABLE = "stackup.accounts.throttling.client_username"
+# Keep failed attempts only while they count; no lasting log of who signed in from where.
+AXES_DISABLE_ACCESS_LOG = True
+# Failures and lock-outs are warnings; its start-up banner would clutter every command.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
+# How many proxies that append to X-Forwarded-For stand in front of the app
+# (0: use the connection's address). Behind a load balancer every visitor
+# would otherwise share its address, and so share a lock-out.
+STACKUP_TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+
+# --- Background work: invitation and reminder emails (django-tasks) ----------
+# Sending thousands of emails must not hold up a web request: the request
+# records a batch and queues a task in the database; a worker sends it
+# (`stackup db_worker`, which `make run` starts beside the web server).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# Each email is tried this many times, waiting EMAIL_RETRY_SECONDS, then twice
+# that, between tries, before it is reported as not sent.
+STACKUP_EMAIL_ATTEMPTS = env.integer("EMAIL_ATTEMPTS", 3)
+STACKUP_EMAIL_RETRY_SECONDS = env.integer("EMAIL_RETRY_SECONDS", 2)
+# A batch that has made no progress for this many minutes is shown as stopped,
+# with a button to carry on (for example after the worker was restarted).
+STACKUP_EMAIL_STALLED_MINUTES = env.integer("EMAIL_STALLED_MINUTES", 10)
+
+# The open link: how many new sets of answers one network address may start in
+# an hour (0 switches the limit off). The address itself is never stored.
+STACKUP_OPEN_LINK_STARTS_PER_HOUR = env.integer("OPEN_LINK_STARTS_PER_HOUR", 30)
+
+# A cache every process and machine shares (the database), so limits such as
+# the open link's hold however many servers run. `stackup createcachetable`
+# makes its table; `make run` and the test database do it for you.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "stackup_cache",
+    }
+}

@@ -13,3 +13,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# --- Background work: tasks run inline, and retries do not wait --------------
+# (tests/partnerships/test_emailing.py also runs the real database backend and worker.)
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STACKUP_EMAIL_RETRY_SECONDS = 0

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RespondingConfig(AppConfig):
+    name = "stackup.responding"
+    label = "responding"
+    verbose_name = "Responding"
