@@ -98,11 +98,23 @@ def _page(request: HttpRequest, round_: Round, form: OutputChoiceForm) -> HttpRe
             "counts": counts,
             "used": used,
             "not_used": not_used,
-            "remindable": selectors.Count.of(counts.remindable, threshold=threshold),
+            "remindable": _remindable_count(counts, threshold=threshold),
             "can_send": round_.status in emailing.SENDABLE_STATUSES,
             "batches": list(emailing.batches_for_round(round=round_)),
         },
     )
+
+
+def _remindable_count(counts, *, threshold: int) -> selectors.Count:
+    """Links not yet used that have an address: hidden whenever the used count is.
+
+    When every invitation went by email, made minus this is the used count, so
+    it may be shown only where the used count itself may be.
+    """
+    used, _not_used = selectors.invitation_use(
+        made=counts.made, used=counts.used, threshold=threshold
+    )
+    return selectors.Count.of(counts.remindable, threshold=threshold, complementary=used.hidden)
 
 
 def _make_page(request: HttpRequest, round_: Round, form: InvitationCreateForm, output: str):
@@ -251,7 +263,7 @@ def invitations_remind(request: HttpRequest, round_: Round) -> HttpResponse:
             "partnership": round_.partnership,
             "round": round_,
             "form": form,
-            "remindable": selectors.Count.of(counts.remindable, threshold=round_.min_group_size),
+            "remindable": _remindable_count(counts, threshold=round_.min_group_size),
             "has_remindable": counts.remindable > 0,
             "can_send": round_.status in emailing.SENDABLE_STATUSES,
         },

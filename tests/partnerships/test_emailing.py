@@ -564,3 +564,24 @@ def test_an_unexpected_problem_stops_the_batch_which_can_carry_on(client_in, set
     batch.refresh_from_db()
     assert (batch.status, batch.sent, batch.run) == ("finished", 2, 2)
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bo@example.org"]
+
+
+def test_the_number_left_to_remind_is_hidden_when_the_used_count_is(client_in, setup):
+    # Every invitation went by email, so made minus "left to remind" would be the used count.
+    _partnership, _coordinator, round_ = setup
+    addresses = [f"person{n}@example.org" for n in range(10)]
+    send(client_in, round_, addresses)
+    assert Invitation.objects.filter(round=round_).count() == 10
+    for pages in (url("invitations", round_), url("invitations_remind", round_)):
+        Invitation.objects.filter(round=round_).update(used=False)
+        shown = " ".join(re.sub(r"<[^>]+>", " ", client_in.get(pages).content.decode()).split())
+        # Nobody has answered: everything can be shown.
+        assert "link yet: 10" in shown or "10 people" in shown, pages
+        # Two used: fewer than the round's minimum (3), so hidden, and so is the 8 left.
+        ids = list(Invitation.objects.filter(round=round_).values_list("pk", flat=True)[:2])
+        Invitation.objects.filter(pk__in=ids).update(used=True)
+        page = client_in.get(pages).content.decode()
+        main = " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<main") :]).split())
+        assert "link yet: 8" not in main and "8 people" not in main, pages
+        assert "link yet: 10" not in main and "10 people" not in main, pages
+        assert "fewer than 3" in main or "hidden" in main
