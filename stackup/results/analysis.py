@@ -30,10 +30,12 @@ for "Don't know".
 
 Small-group suppression (see :func:`analyse_round`)
 ---------------------------------------------------
-Suppression is decided once per dimension on the number of respondents in the
-round who carry the group's label, not on the per-theme number of scored
-respondents. A group is therefore either shown in every theme or hidden in
-every theme, and a hidden group cannot be recovered by comparing themes.
+Suppression is decided separately for every dimension and theme, on the number
+of the group's respondents who have a score in that theme ("n scored"), so a
+shown group mean is never based on fewer than ``min_group_size`` people. A
+group can therefore be shown in one theme and hidden in another. A group with
+no scored respondent in a theme has status ``empty``. A comparison is not
+computed for a theme in which one of its sides is too small or suppressed.
 """
 
 from __future__ import annotations
@@ -727,23 +729,46 @@ def _theme_row(prep: _Prepared, t: int) -> dict:
     return row
 
 
-def _suppression(matrix: ResponseMatrix, dimension: str, min_group_size: int) -> dict[str, str]:
-    """Status of every non-empty group of ``dimension``.
+def _suppression(n_scored: Mapping[str, int], min_group_size: int) -> dict[str, str]:
+    """Status of every group of one dimension in one theme, given each group's
+    number of respondents with a score in that theme (``n_scored``).
 
-    * ``suppressed_primary``: 0 < respondents with the label < min_group_size.
+    * ``empty``: n scored == 0 (no mean; reveals nothing).
+    * ``suppressed_primary``: 0 < n scored < min_group_size.
     * ``suppressed_complementary``: when exactly one group is primary
-      suppressed, the smallest other non-empty group (ties broken by label,
-      alphabetically first).
+      suppressed, the smallest other group with n scored > 0 (ties broken by
+      label, alphabetically first).
     * ``shown`` otherwise.
     """
-    sizes = matrix.group_sizes(dimension)
-    status = {g: "suppressed_primary" if n < min_group_size else "shown" for g, n in sizes.items()}
+    status: dict[str, str] = {}
+    for g, n in n_scored.items():
+        if n == 0:
+            status[g] = "empty"
+        elif n < min_group_size:
+            status[g] = "suppressed_primary"
+        else:
+            status[g] = "shown"
     primary = [g for g, s in status.items() if s == "suppressed_primary"]
     if len(primary) == 1:
-        others = sorted((n, g) for g, n in sizes.items() if g != primary[0])
+        others = sorted((n, g) for g, n in n_scored.items() if g != primary[0] and n > 0)
         if others:
             status[others[0][1]] = "suppressed_complementary"
     return status
+
+
+def _theme_statuses(prep: _Prepared, dimension: str, min_group_size: int) -> list[dict[str, str]]:
+    """For each theme (in framework order), the status of every group of
+    ``dimension`` that has at least one respondent in the round."""
+    lab = prep.matrix.labels[dimension]
+    members = _label_counts(lab) > 0
+    labelled = lab.codes >= 0
+    out: list[dict[str, str]] = []
+    for t in range(prep.theme_scores.shape[1]):
+        scored = labelled & ~np.isnan(prep.theme_scores[:, t])
+        counts = np.bincount(lab.codes[scored], minlength=len(lab.categories))
+        n_scored = {c: int(counts[i]) for i, c in enumerate(lab.categories) if members[i]}
+        out.append(_suppression(n_scored, min_group_size))
+    return out
 
 
 def _side_mask(matrix: ResponseMatrix, dimension: str, labels: Iterable[str] | None, exclude=()):
@@ -776,6 +801,8 @@ def _two_sample(a: np.ndarray, b: np.ndarray) -> dict:
         "magnitude": cliffs_magnitude(delta),
     }
 
+
+_SUPPRESSED = ("suppressed_primary", "suppressed_complementary")
 
 _EMPTY_COMPARISON = {
     "n_a": None,
@@ -815,76 +842,83 @@ def analyse_round(framework: Framework, matrix: ResponseMatrix, *, min_group_siz
         alpha on complete cases and needs at least 30 of them and two items.
 
     Groups
-        One row per dimension x non-empty group x theme, groups in label order.
-        Suppression is decided per dimension on the number of respondents in
-        the round who carry the label (not on per-theme counts), so a group
-        hidden in one theme is hidden in all themes: fewer than
-        ``min_group_size`` -> ``suppressed_primary``; if exactly one group in
-        the dimension is primary-suppressed, the smallest other non-empty group
-        (ties: alphabetically first label) -> ``suppressed_complementary``.
-        Suppressed rows have ``n`` and ``mean`` set to None. For shown groups,
-        ``n`` is the number of the group's respondents with a score in that
-        theme (which can be below ``min_group_size`` after exclusions) and
-        ``mean`` is None if that is 0. Respondents without a label in a
+        One row per dimension x group x theme for every group with at least
+        one respondent in the round, groups in label order. Suppression is
+        decided per dimension *and theme* on n scored, the number of the
+        group's respondents with a score in that theme: n scored == 0 ->
+        ``empty`` (``n`` 0, ``mean`` None); 0 < n scored < ``min_group_size``
+        -> ``suppressed_primary``; if exactly one group in the dimension and
+        theme is primary-suppressed, the smallest other group with n scored > 0
+        in that dimension and theme (ties: alphabetically first label) ->
+        ``suppressed_complementary``; otherwise ``shown`` with ``n`` = n scored
+        (always at least ``min_group_size``) and its ``mean``. Suppressed rows
+        have ``n`` and ``mean`` set to None. Respondents without a label in a
         dimension form no group.
 
     Comparisons
-        One row per comparison in :data:`COMPARISONS` x theme. A side is
-        available only if the number of respondents in the round carrying its
-        label(s) is at least ``min_group_size`` and, for a side that is a single
-        named group, that group is ``shown`` in the groups table (so a
-        complementary-suppressed group cannot be recovered from a comparison).
-        If either side is unavailable, every statistic including ``n_a`` and
-        ``n_b`` is None for every theme. Otherwise ``n_a``/``n_b`` are the
-        per-theme numbers of scored respondents, ``difference`` is
-        ``mean_a - mean_b`` and ``welch_p_holm`` is Holm-adjusted over the
-        themes of that comparison that have a p value.
+        One row per comparison in :data:`COMPARISONS` x theme. A comparison is
+        computed for a theme only if both sides have at least
+        ``min_group_size`` respondents with a score in that theme and, for a
+        side that is a single named group, that group is not suppressed
+        (primary or complementary) in that theme's group rows, so no
+        suppressed value can be recovered from a comparison. Otherwise every
+        statistic of that row, including ``n_a`` and ``n_b``, is None. In
+        computed rows ``n_a``/``n_b`` are the numbers of scored respondents,
+        ``difference`` is ``mean_a - mean_b`` and ``welch_p_holm`` is
+        Holm-adjusted over the computed themes of that comparison that have a
+        p value.
     """
     min_group_size = _check_min_group_size(min_group_size)
     prep = _prepare(framework, matrix)
     themes = [_theme_row(prep, t) for t in range(len(framework.themes))]
 
     groups: list[dict] = []
-    statuses = {dim: _suppression(matrix, dim, min_group_size) for dim in DIMENSIONS}
+    # statuses[dim][t][group]: suppression status of a group in theme t
+    statuses = {dim: _theme_statuses(prep, dim, min_group_size) for dim in DIMENSIONS}
     for dim in DIMENSIONS:
         lab = matrix.labels[dim]
-        status = statuses[dim]
+        by_theme = statuses[dim]
         for ci, category in enumerate(lab.categories):
-            if category not in status:
+            if not by_theme or category not in by_theme[0]:
                 continue
             members = lab.codes == ci
             for t, theme in enumerate(framework.themes):
+                status = by_theme[t][category]
                 row = {
                     "dimension": dim,
                     "group": category,
                     "theme": theme.id,
                     "n": None,
-                    "status": status[category],
+                    "status": status,
                     "mean": None,
                 }
-                if status[category] == "shown":
+                if status == "empty":
+                    row["n"] = 0
+                elif status == "shown":
                     col = prep.theme_scores[members, t]
                     col = col[~np.isnan(col)]
                     row["n"] = int(col.size)
-                    row["mean"] = _num(col.mean()) if col.size else None
+                    row["mean"] = _num(col.mean())
                 groups.append(row)
 
     comparisons: list[dict] = []
     for comp in COMPARISONS:
-        status = statuses[comp.dimension]
+        by_theme = statuses[comp.dimension]
         mask_a = _side_mask(matrix, comp.dimension, comp.a)
         mask_b = _side_mask(matrix, comp.dimension, comp.b, exclude=comp.a)
-        available = int(mask_a.sum()) >= min_group_size and int(mask_b.sum()) >= min_group_size
-        for side in (comp.a, comp.b):
-            if side is not None and len(side) == 1 and status.get(side[0]) != "shown":
-                available = False
         rows = []
         for t, theme in enumerate(framework.themes):
             row = {"name": comp.name, "theme": theme.id, **_EMPTY_COMPARISON}
+            a = prep.theme_scores[mask_a, t]
+            b = prep.theme_scores[mask_b, t]
+            a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+            available = a.size >= min_group_size and b.size >= min_group_size
+            for side in (comp.a, comp.b):
+                single = side is not None and len(side) == 1
+                if single and by_theme[t].get(side[0]) in _SUPPRESSED:
+                    available = False
             if available:
-                a = prep.theme_scores[mask_a, t]
-                b = prep.theme_scores[mask_b, t]
-                row.update(_two_sample(a[~np.isnan(a)], b[~np.isnan(b)]))
+                row.update(_two_sample(a, b))
             rows.append(row)
         adjusted = holm([r["welch_p"] for r in rows])
         for r, p in zip(rows, adjusted, strict=True):

@@ -291,21 +291,35 @@ def test_hand_worked_groups_and_comparisons(example):
         ("organisation", "South"),
     ]
     status = {k: g["status"] for k, g in groups.items()}
+    # carer has 2 people but only R4 is scored in T1 (R6 excluded): two groups
+    # are primary-suppressed, so there is no complementary suppression.
     assert status[("stakeholder_group", "staff")] == "suppressed_primary"
-    assert status[("stakeholder_group", "carer")] == "suppressed_complementary"
-    assert status[("organisation", "East")] == "suppressed_primary"
-    assert status[("organisation", "North")] == "suppressed_complementary"
-    for key in [("stakeholder_group", "service_user"), ("organisation", "South")]:
+    assert status[("stakeholder_group", "carer")] == "suppressed_primary"
+    # East's only member (R6) is excluded from T1: empty, which hides nothing.
+    assert status[("organisation", "East")] == "empty"
+    assert groups[("organisation", "East")]["n"] == 0
+    assert groups[("organisation", "East")]["mean"] is None
+    for key in [
+        ("stakeholder_group", "service_user"),
+        ("role_level", "frontline"),
+        ("role_level", "senior_leader"),
+        ("organisation", "North"),
+        ("organisation", "South"),
+    ]:
         assert status[key] == "shown"
     for g in example["groups"]:
-        if g["status"] != "shown":
+        if g["status"].startswith("suppressed"):
             assert g["n"] is None and g["mean"] is None
+        elif g["status"] == "shown":
+            assert g["n"] >= example["min_group_size"] and g["mean"] is not None
     su = groups[("stakeholder_group", "service_user")]
     assert su["n"] == 3 and close(su["mean"], statistics.mean([13 / 3, 4, 3.5]))
     front = groups[("role_level", "frontline")]
     assert front["n"] == 2 and close(front["mean"], statistics.mean([13 / 3, 4]))
     south = groups[("organisation", "South")]
     assert south["n"] == 3 and close(south["mean"], statistics.mean([3.5, 2.5, 11 / 3]))
+    north = groups[("organisation", "North")]
+    assert north["n"] == 2 and close(north["mean"], statistics.mean([13 / 3, 4]))
 
     comps = {c["name"]: c for c in example["comparisons"]}
     for name, a, b in [
@@ -371,6 +385,7 @@ def test_example_numbers_match_methodology_doc(example):
         "service_user": (3, 3.9444),
         "frontline": (2, 4.1667),
         "senior_leader": (2, 3.0),
+        "North": (2, 4.1667),
         "South": (3, 3.2222),
     }
     comps = {c["name"]: c for c in example["comparisons"]}
@@ -389,6 +404,12 @@ def test_example_numbers_match_methodology_doc(example):
     # the document really does contain these figures
     doc = (Path(__file__).resolve().parents[2] / "docs" / "methodology.md").read_text()
     for text in ["3.9444 / 3.0833", "2.7393 to 4.4607", "0.6060", "23.07 to 88.24", "58.33"]:
+        assert text in doc
+    for text in [
+        "| Organisation | East | 1 | 0 | empty | 0 |",
+        "| Organisation | North | 2 | 2 | shown | 2 | 4.1667 |",
+        "| Stakeholder group | carer | 2 | 1 | hidden (primary) |",
+    ]:
         assert text in doc
 
 
@@ -800,31 +821,84 @@ def test_min_group_size_boundary_and_single_group():
         analyse_round(fw, m, min_group_size=0)
 
 
-def test_suppression_is_decided_on_round_membership_not_theme_counts():
+def two_theme_framework():
     ids = ("a1", "a2", "b1", "b2")
-    fw = Framework(
+    return Framework(
         Scale(),
         (Theme("A", ids[:2]), Theme("B", ids[2:])),
         tuple(Item(i, i[0].upper()) for i in ids),
     )
-    # "Small" has 6 members; 4 of them skipped theme B entirely.
-    codes = np.full((6 + 20, 4), 4, dtype=np.int8)
-    codes[:4, 2:] = 0
-    codes[6:, :] = np.random.default_rng(1).integers(1, 6, size=(20, 4))
-    labels = ["Small"] * 6 + ["Big"] * 20
-    m = ResponseMatrix.from_arrays(ids, codes, organisation=labels)
+
+
+def test_suppression_is_decided_per_theme_on_scored_respondents():
+    fw = two_theme_framework()
+    # Small: 6 people, 4 of whom skipped theme B -> 6 scored in A, 2 in B.
+    # Mid: 7 people, all scored in both themes.
+    # Big: 20 people, 14 of whom skipped theme B -> 20 scored in A, 6 in B.
+    sizes = {"Small": 6, "Mid": 7, "Big": 20}
+    labels = [g for g, n in sizes.items() for _ in range(n)]
+    codes = np.random.default_rng(1).integers(1, 6, size=(len(labels), 4)).astype(np.int8)
+    codes[:4, 2:] = 0  # Small
+    codes[13 : 13 + 14, 2:] = 0  # Big
+    m = ResponseMatrix.from_arrays(fw.item_ids, codes, organisation=labels)
     out = analyse_round(fw, m, min_group_size=5)
     rows = {(g["group"], g["theme"]): g for g in out["groups"]}
-    assert rows[("Small", "A")]["status"] == rows[("Small", "B")]["status"] == "shown"
-    assert rows[("Small", "A")]["n"] == 6
-    assert rows[("Small", "B")]["n"] == 2  # shown: the group has 6 people in the round
-    # With 7 required, Small is hidden in every theme, and Big alongside it.
-    out = analyse_round(fw, m, min_group_size=7)
+    # Theme A: everyone has at least 5 scored respondents.
+    assert {g: rows[(g, "A")]["status"] for g in sizes} == dict.fromkeys(sizes, "shown")
+    assert [rows[(g, "A")]["n"] for g in sizes] == [6, 7, 20]
+    # Theme B: Small (2 scored) is hidden in B only. The complementary group is
+    # the smallest *in theme B* (Big, 6 scored), not in the round (Mid, 7).
+    assert {g: rows[(g, "B")]["status"] for g in sizes} == {
+        "Small": "suppressed_primary",
+        "Mid": "shown",
+        "Big": "suppressed_complementary",
+    }
+    for g in ("Small", "Big"):
+        assert rows[(g, "B")]["n"] is None and rows[(g, "B")]["mean"] is None
+    assert rows[("Mid", "B")]["n"] == 7
+    # No shown mean rests on fewer scored respondents than the minimum.
     for g in out["groups"]:
-        assert g["n"] is None and g["mean"] is None
-        assert g["status"] == (
-            "suppressed_primary" if g["group"] == "Small" else "suppressed_complementary"
-        )
+        if g["status"] == "shown":
+            assert g["n"] >= 5
+    # With 7 required, Small is primary in A too; the complementary choice in A
+    # is Mid (7 < 20 scored), and in B both Small and Big are primary.
+    out = analyse_round(fw, m, min_group_size=7)
+    rows = {(g["group"], g["theme"]): g["status"] for g in out["groups"]}
+    assert rows == {
+        ("Big", "A"): "shown",
+        ("Big", "B"): "suppressed_primary",
+        ("Mid", "A"): "suppressed_complementary",
+        ("Mid", "B"): "shown",
+        ("Small", "A"): "suppressed_primary",
+        ("Small", "B"): "suppressed_primary",
+    }
+
+
+def test_group_with_nobody_scored_in_a_theme_is_empty():
+    fw = two_theme_framework()
+    # Gone: 3 people, none scored in B. Tiny: 6 people, 2 scored in B.
+    sizes = {"Gone": 3, "Tiny": 6, "Other": 8, "Rest": 12}
+    labels = [g for g, n in sizes.items() for _ in range(n)]
+    codes = np.random.default_rng(2).integers(1, 6, size=(len(labels), 4)).astype(np.int8)
+    codes[:3, 2:] = 0  # Gone: nobody scored in B
+    codes[3:7, 2:] = -1  # Tiny: 4 of 6 answered "Don't know" throughout B
+    m = ResponseMatrix.from_arrays(fw.item_ids, codes, organisation=labels)
+    out = analyse_round(fw, m, min_group_size=5)
+    rows = {(g["group"], g["theme"]): g for g in out["groups"]}
+    gone = rows[("Gone", "B")]
+    assert (gone["status"], gone["n"], gone["mean"]) == ("empty", 0, None)
+    # Gone is primary-suppressed in A (3 scored) and Tiny is the complement there.
+    assert rows[("Gone", "A")]["status"] == "suppressed_primary"
+    assert rows[("Tiny", "A")]["status"] == "suppressed_complementary"
+    # In B the single primary group is Tiny; the empty group is never chosen as
+    # the complement, the smallest group with someone scored (Other) is.
+    assert {g: rows[(g, "B")]["status"] for g in sizes} == {
+        "Gone": "empty",
+        "Tiny": "suppressed_primary",
+        "Other": "suppressed_complementary",
+        "Rest": "shown",
+    }
+    assert_plain_json(out)
 
 
 def test_unlabelled_respondents_are_not_a_group():
@@ -876,6 +950,59 @@ def test_comparison_not_computed_for_complementary_suppressed_side():
     assert all(su[k] is None for k in su if k not in ("name", "theme"))
     fl = rows["frontline_vs_leaders"]
     assert fl["n_a"] is not None and fl["n_b"] is not None
+
+
+def test_comparison_not_computed_in_a_theme_where_a_side_is_suppressed():
+    fw = two_theme_framework()
+    # rows 0-7 service_user, 8-37 carer, 38-43 staff, 44-45 no group;
+    # rows 20-29 frontline, 30-39 senior_leader, the rest no role level.
+    sg = ["service_user"] * 8 + ["carer"] * 30 + ["staff"] * 6 + [None] * 2
+    rl = [None] * 20 + ["frontline"] * 10 + ["senior_leader"] * 10 + [None] * 6
+    codes = np.random.default_rng(3).integers(1, 6, size=(len(sg), 4)).astype(np.int8)
+    codes[38:42, 2:] = 0  # 4 of 6 staff skip B: staff primary in B, so
+    # service_user (8 scored, the smallest other group) is complementary in B
+    codes[20:26, 2:] = 0  # 6 of 10 frontline skip B: 4 scored, primary in B,
+    # so senior_leader (8 scored in B) is complementary in B
+    m = ResponseMatrix.from_arrays(fw.item_ids, codes, stakeholder_group=sg, role_level=rl)
+    out = analyse_round(fw, m, min_group_size=5)
+    status = {(g["dimension"], g["group"], g["theme"]): g["status"] for g in out["groups"]}
+    assert status[("stakeholder_group", "service_user", "A")] == "shown"
+    assert status[("stakeholder_group", "staff", "B")] == "suppressed_primary"
+    assert status[("stakeholder_group", "service_user", "B")] == "suppressed_complementary"
+    assert status[("role_level", "frontline", "A")] == "shown"
+    assert status[("role_level", "senior_leader", "A")] == "shown"
+    assert status[("role_level", "frontline", "B")] == "suppressed_primary"
+    assert status[("role_level", "senior_leader", "B")] == "suppressed_complementary"
+    rows = {(c["name"], c["theme"]): c for c in out["comparisons"]}
+    assert (
+        rows[("service_users_vs_professionals", "A")]["n_a"],
+        rows[("service_users_vs_professionals", "A")]["n_b"],
+    ) == (8, 36)
+    assert (
+        rows[("frontline_vs_leaders", "A")]["n_a"],
+        rows[("frontline_vs_leaders", "A")]["n_b"],
+    ) == (10, 10)
+    for name in ("service_users_vs_professionals", "frontline_vs_leaders"):
+        a_row, b_row = rows[(name, "A")], rows[(name, "B")]
+        assert a_row["welch_p"] is not None
+        # not computed in B: every value, including n_a and n_b, is None
+        assert all(b_row[k] is None for k in b_row if k not in ("name", "theme")), b_row
+        # Holm over the computed themes only: a family of one
+        assert a_row["welch_p_holm"] == a_row["welch_p"]
+    assert_plain_json(out)
+
+
+def test_comparison_not_computed_when_pooled_side_has_too_few_scored():
+    fw = two_theme_framework()
+    # Side B ("everyone else") has 6 people in the round but only 3 scored in B.
+    sg = ["service_user"] * 20 + ["carer"] * 3 + ["staff"] * 3
+    codes = np.random.default_rng(5).integers(1, 6, size=(len(sg), 4)).astype(np.int8)
+    codes[20:23, 2:] = 0
+    m = ResponseMatrix.from_arrays(fw.item_ids, codes, stakeholder_group=sg)
+    out = analyse_round(fw, m, min_group_size=5)
+    rows = {c["theme"]: c for c in out["comparisons"] if c["name"].startswith("service")}
+    assert (rows["A"]["n_a"], rows["A"]["n_b"]) == (20, 6)
+    assert all(rows["B"][k] is None for k in rows["B"] if k not in ("name", "theme"))
 
 
 def test_comparison_everyone_else_side_pools_other_groups():
