@@ -51,7 +51,10 @@ py_stamp=.venv/.stackup-installed
 py_hash=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$py_stamp" ] || [ "$(cat "$py_stamp")" != "$py_hash" ]; then
   say "Installing Python packages"
-  .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+  # This machine's pip configuration names extra local package folders; pip warns
+  # about each one it cannot use. Keep the output to what matters.
+  .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]" 2>&1 \
+    | { grep -v "^WARNING: Location '.*' is ignored" || true; }
   echo "$py_hash" > "$py_stamp"
 fi
 
