@@ -23,8 +23,6 @@ def _shipped_frameworks(request):
     Migrations store them, but a transactional test (live server, browser)
     empties every table when it ends; put them back for whatever runs next.
     """
-    if request.node.get_closest_marker("as_migrated"):
-        return
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
         return
