@@ -21,7 +21,8 @@ def _sign_in(page, base, email, password):
     page.goto(base + "/account/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def _follow_first_error(page, name: str, field_id: str) -> None:
@@ -38,7 +39,8 @@ def test_sign_in_and_out_with_the_right_password(page, live_server, account):
     _sign_in(page, live_server.url, EMAIL, PASSWORD)
     page.wait_for_url(live_server.url + "/partnerships/")
     assert page.get_by_role("button", name="Sign out").is_visible()
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     assert page.locator("h1").inner_text() == "You have signed out"
 
 
@@ -57,14 +59,17 @@ def test_password_reset_journey(page, live_server, check_page, account, settings
 
     # Ask for a link: the form, its error state, then the "check your email" page.
     page.goto(live_server.url + "/account/sign-in/")
-    page.get_by_role("link", name="Forgotten your password?").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Forgotten your password?").click()
     assert page.locator("h1").inner_text() == "Reset your password"
     check_page(page)
-    page.get_by_role("button", name="Send the link").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the link").click()
     _follow_first_error(page, "Enter your email address", "id_email")
     check_page(page)
     page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_role("button", name="Send the link").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the link").click()
     assert page.locator("h1").inner_text() == "Check your email"
     check_page(page)
 
@@ -79,12 +84,14 @@ def test_password_reset_journey(page, live_server, check_page, account, settings
     check_page(page)
     page.locator("#id_new_password1").fill("short-pw")
     page.locator("#id_new_password2").fill("short-pw")
-    page.get_by_role("button", name="Set password").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set password").click()
     _follow_first_error(page, "Password must be 12 characters or more", "id_new_password1")
     check_page(page)
     page.locator("#id_new_password1").fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Set password").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set password").click()
     assert page.locator("h1").inner_text() == "Your password is set"
     check_page(page)
 
@@ -95,10 +102,12 @@ def test_password_reset_journey(page, live_server, check_page, account, settings
 
     # The new password works.
     page.goto(live_server.url + "/account/password-reset/done/")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/partnerships/")
     assert page.get_by_role("button", name="Sign out").is_visible()
 
@@ -115,5 +124,6 @@ def test_lock_out_page_is_accessible(page, live_server, check_page, account):
     assert page.locator("h1").inner_text() == "You cannot sign in at the moment"
     assert not page.title().startswith("Error:")
     check_page(page)
-    page.get_by_role("link", name="reset your password").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="reset your password").click()
     assert page.locator("h1").inner_text() == "Reset your password"

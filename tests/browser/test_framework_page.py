@@ -83,7 +83,8 @@ def test_framework_list_page_is_accessible_and_links_each_framework(
     assert any_page.locator("h1").inner_text() == "Assessment frameworks"
     check_page(any_page, html=source, js=any_page.js_enabled)
     for document in shipped.values():
-        any_page.get_by_role("link", name=document["title"], exact=True).click()
+        with any_page.expect_navigation():
+            any_page.get_by_role("link", name=document["title"], exact=True).click()
         assert any_page.locator("h1").inner_text() == document["title"]
         any_page.go_back()
 

@@ -242,8 +242,10 @@ def test_error_summary_takes_focus_and_links_to_the_first_radio(
     page = context.new_page()
     base = f"{live_server.url}/i/{small.tokens[0]}"
     page.goto(base + "/")
-    page.get_by_role("button", name="Start now").click()
-    page.get_by_role("button", name="Save and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
     assert _heading(page) == "Young people's voice"
     # A forged answer to the first statement, and a comment over the limit.
     page.evaluate(
@@ -251,8 +253,8 @@ def test_error_summary_takes_focus_and_links_to_the_first_radio(
         " radio.value = '9'; radio.checked = true; }"
     )
     page.get_by_label("Do you have any comments on this theme? (optional)").fill("y" * 2001)
-    page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
     assert page.title().startswith("Error: ")
     summary = page.locator(".govuk-error-summary")
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")

@@ -45,7 +45,8 @@ def test_public_page_is_accessible_and_valid(any_page, live_server, check_page, 
 @pytest.mark.django_db(transaction=True)
 def test_welsh_pages_say_they_are_welsh(page, live_server, check_page):
     response = page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Cymraeg").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Cymraeg").click()
     assert page.url == live_server.url + "/cy/"
     assert page.locator("html").get_attribute("lang") == "cy"
     # Untranslated strings fall back to English, and the way back is offered.
@@ -67,7 +68,8 @@ def test_missing_page_is_a_helpful_404(page, live_server, check_page):
 @pytest.mark.django_db(transaction=True)
 def test_sign_in_errors_follow_govuk_pattern(page, live_server, check_page):
     page.goto(live_server.url + "/account/sign-in/")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     assert page.title().startswith("Error: ")
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
