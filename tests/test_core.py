@@ -192,7 +192,7 @@ def test_load_demo_is_idempotent():
     partnerships, organisations, users, memberships, rounds, invitations, _audit, responses = (
         after_first
     )
-    assert (partnerships, organisations, users, memberships, rounds) == (1, 9, 4, 4, 2)
+    assert (partnerships, organisations, users, memberships, rounds) == (1, 9, 4, 4, 3)
     assert invitations == 40
     partnership = Partnership.objects.get(slug="riverside")
     assert len(set(partnership.organisations.values_list("sector", flat=True))) >= 7
@@ -221,6 +221,9 @@ def test_load_demo_is_idempotent():
     autumn = partnership.rounds.get(name="Autumn 2025")
     assert autumn.status == "published"
     assert not autumn.invitations.exists()
+    earlier = partnership.rounds.get(name="Spring 2025")
+    assert earlier.status == "published"
+    assert earlier.opens_on < autumn.opens_on
     assert f"/r/{spring.open_code}/" in first.getvalue()
     # Everything was made through the services, so the audit log tells the story.
     demo_events = AuditEvent.objects.filter(partnership__isnull=False)
@@ -229,8 +232,9 @@ def test_load_demo_is_idempotent():
     )
     assert demo_events.count() > 20
 
-    # Two rounds of made-up responses, the same every run (a fixed seed).
-    assert 200 <= responses <= 400
+    # Three rounds of made-up responses, the same every run (a fixed seed).
+    assert 300 <= responses <= 500
+    assert earlier.responses.count() > 100
     assert autumn.responses.count() > 100 and spring.responses.count() > 80
     assert not any(r.import_key for r in Response.objects.all())
     channels = set(Response.objects.values_list("channel", flat=True))

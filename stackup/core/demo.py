@@ -76,6 +76,9 @@ class DemoRound:
     open_link: bool
 
 
+SPRING_2025 = DemoRound(
+    "Spring 2025", dt.date(2025, 3, 3), dt.date(2025, 4, 4), RoundStatus.PUBLISHED, False
+)
 AUTUMN = DemoRound(
     "Autumn 2025", dt.date(2025, 10, 6), dt.date(2025, 11, 7), RoundStatus.PUBLISHED, False
 )
@@ -108,10 +111,11 @@ def load_demo() -> DemoReport:
     organisations = _organisations(partnership, report)
     _people(partnership, organisations, report)
     # Made oldest first, so that the newest round is listed first.
+    earlier = _round(partnership, SPRING_2025, report)
     autumn = _round(partnership, AUTUMN, report)
     spring = _round(partnership, SPRING, report)
     _invitations(spring, organisations, report)
-    for spec, round_ in ((AUTUMN, autumn), (SPRING, spring)):
+    for spec, round_ in ((SPRING_2025, earlier), (AUTUMN, autumn), (SPRING, spring)):
         _responses(round_, spec, organisations, report)
     if spring.open_link_enabled and spring.open_code:
         report.open_link_url = services.open_link_url(spring.open_code)
@@ -208,7 +212,7 @@ def _invitations(round_: Round, organisations: dict[str, Organisation], report: 
 
 RESPONSE_SEED = 20251006
 # How many responses each round gets, and the day they are dated.
-RESPONSE_COUNTS = {AUTUMN.name: 164, SPRING.name: 118}
+RESPONSE_COUNTS = {SPRING_2025.name: 131, AUTUMN.name: 164, SPRING.name: 118}
 # The themes where people who use services see things differently from senior leaders.
 CONTESTED_THEMES = ("sharing_power", "service_user_perspective")
 # Typical agreement (1 to 5) by kind of person: (contested themes, other themes).
@@ -250,8 +254,8 @@ def _responses(
     members = [organisations[name] for name, _sector in ORGANISATIONS]
     benefits = [entry["id"] for entry in framework.get("benefits") or []]
     barriers = [entry["id"] for entry in framework.get("barriers") or []]
-    # The spring round is a little better on the contested themes: things moved on.
-    lift = 0.3 if spec is SPRING else 0.0
+    # Each round is a little better on the contested themes than the one before: things moved on.
+    lift = {SPRING_2025.name: -0.3, SPRING.name: 0.3}.get(spec.name, 0.0)
     entries = []
     for _number in range(RESPONSE_COUNTS[spec.name]):
         kind = rng.choices(
