@@ -13,10 +13,11 @@ want_test=0
 say() { printf '==> %s\n' "$*"; }
 
 # --- Debian packages --------------------------------------------------------
-packages=(python3-venv gettext nodejs npm)
+# The Pango, HarfBuzz and font packages are what the PDF report needs.
+packages=(python3-venv gettext nodejs npm fonts-liberation
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium postgresql default-jre-headless fonts-liberation poppler-utils
-             libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+  packages+=(chromium postgresql default-jre-headless poppler-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
