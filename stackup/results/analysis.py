@@ -733,15 +733,43 @@ def _theme_row(prep: _Prepared, t: int) -> dict:
     return row
 
 
-def _suppression(n_scored: Mapping[str, int], min_group_size: int) -> dict[str, str]:
+def _hide_until_safe(
+    status: dict[str, str], n_scored: Mapping[str, int], n_unlabelled: int, min_group_size: int
+) -> bool:
+    """Hide more groups until what subtraction can reveal is large enough.
+
+    The theme's overall mean and n are published, and so are the shown groups'. Taking the
+    shown groups away from the whole leaves the hidden groups and the respondents without
+    a label, together. While that remainder has some respondents but fewer than
+    ``min_group_size``, the smallest shown group (ties: alphabetically first label) is
+    hidden too, as ``suppressed_complementary``. Returns whether anything changed.
+    """
+    changed = False
+    while True:
+        hidden = n_unlabelled + sum(n_scored[g] for g, s in status.items() if s in _SUPPRESSED)
+        if hidden == 0 or hidden >= min_group_size:
+            return changed
+        shown = sorted((n_scored[g], g) for g, s in status.items() if s == "shown")
+        if not shown:
+            return changed
+        status[shown[0][1]] = "suppressed_complementary"
+        changed = True
+
+
+def _suppression(
+    n_scored: Mapping[str, int], min_group_size: int, n_unlabelled: int = 0
+) -> dict[str, str]:
     """Status of every group of one dimension in one theme, given each group's
-    number of respondents with a score in that theme (``n_scored``).
+    number of respondents with a score in that theme (``n_scored``) and the
+    number of scored respondents with no label in the dimension.
 
     * ``empty``: n scored == 0 (no mean; reveals nothing).
     * ``suppressed_primary``: 0 < n scored < min_group_size.
     * ``suppressed_complementary``: when exactly one group is primary
       suppressed, the smallest other group with n scored > 0 (ties broken by
-      label, alphabetically first).
+      label, alphabetically first); then, by :func:`_hide_until_safe`, further
+      groups until the hidden groups and the unlabelled respondents together
+      number 0 or at least ``min_group_size``.
     * ``shown`` otherwise.
     """
     status: dict[str, str] = {}
@@ -757,22 +785,181 @@ def _suppression(n_scored: Mapping[str, int], min_group_size: int) -> dict[str, 
         others = sorted((n, g) for g, n in n_scored.items() if g != primary[0] and n > 0)
         if others:
             status[others[0][1]] = "suppressed_complementary"
+    _hide_until_safe(status, n_scored, n_unlabelled, min_group_size)
     return status
 
 
-def _theme_statuses(prep: _Prepared, dimension: str, min_group_size: int) -> list[dict[str, str]]:
-    """For each theme (in framework order), the status of every group of
-    ``dimension`` that has at least one respondent in the round."""
+@dataclass
+class _DimensionCounts:
+    """Per theme: each group's n scored, and the scored respondents with no label."""
+
+    n_scored: list[dict[str, int]]
+    n_unlabelled: list[int]
+
+
+def _dimension_counts(prep: _Prepared, dimension: str) -> _DimensionCounts:
     lab = prep.matrix.labels[dimension]
     members = _label_counts(lab) > 0
     labelled = lab.codes >= 0
-    out: list[dict[str, str]] = []
+    n_scored: list[dict[str, int]] = []
+    n_unlabelled: list[int] = []
     for t in range(prep.theme_scores.shape[1]):
-        scored = labelled & ~np.isnan(prep.theme_scores[:, t])
+        has_score = ~np.isnan(prep.theme_scores[:, t])
+        scored = labelled & has_score
         counts = np.bincount(lab.codes[scored], minlength=len(lab.categories))
-        n_scored = {c: int(counts[i]) for i, c in enumerate(lab.categories) if members[i]}
-        out.append(_suppression(n_scored, min_group_size))
-    return out
+        n_scored.append({c: int(counts[i]) for i, c in enumerate(lab.categories) if members[i]})
+        n_unlabelled.append(int(np.count_nonzero(has_score & ~labelled)))
+    return _DimensionCounts(n_scored, n_unlabelled)
+
+
+def _nested_leaks(
+    prep: _Prepared,
+    t: int,
+    outer_dim: str,
+    inner_dim: str,
+    statuses: Mapping[str, list[dict[str, str]]],
+    counts: Mapping[str, _DimensionCounts],
+    min_group_size: int,
+) -> list[str]:
+    """Groups of ``inner_dim`` to hide so that no shown group of ``outer_dim``, less the
+    shown ``inner_dim`` groups wholly inside it, leaves between 1 and min - 1 people.
+
+    For example, a sector of 7 people that holds one shown organisation of 6: the
+    sector's mean and the organisation's would give away the seventh person's. The
+    smallest contained group is hidden; the caller repeats until nothing changes.
+    """
+    outer, inner = prep.matrix.labels[outer_dim], prep.matrix.labels[inner_dim]
+    k_outer, k_inner = len(outer.categories), len(inner.categories)
+    if not k_outer or not k_inner:
+        return []
+    scored = ~np.isnan(prep.theme_scores[:, t]) & (outer.codes >= 0) & (inner.codes >= 0)
+    table = np.bincount(
+        inner.codes[scored].astype(np.int64) * k_outer + outer.codes[scored],
+        minlength=k_inner * k_outer,
+    ).reshape(k_inner, k_outer)
+    n_outer, n_inner = counts[outer_dim].n_scored[t], counts[inner_dim].n_scored[t]
+    status_outer, status_inner = statuses[outer_dim][t], statuses[inner_dim][t]
+    to_hide: list[str] = []
+    for bo, big in enumerate(outer.categories):
+        if status_outer.get(big) != "shown":
+            continue
+        inside = [
+            (n_inner[small], small)
+            for si, small in enumerate(inner.categories)
+            if status_inner.get(small) == "shown" and table[si, bo] == n_inner[small]
+        ]
+        remainder = n_outer[big] - sum(n for n, _ in inside)
+        if inside and 0 < remainder < min_group_size:
+            to_hide.append(min(inside)[1])
+    return to_hide
+
+
+def _all_statuses(
+    prep: _Prepared, min_group_size: int
+) -> tuple[dict[str, list[dict[str, str]]], dict[str, _DimensionCounts]]:
+    """statuses[dimension][theme index][group], with every suppression rule applied,
+    and the counts they were decided on.
+
+    Within a dimension: primary, complementary and :func:`_hide_until_safe`. Across
+    dimensions (which are never crossed in the output, but can be subtracted from each
+    other when one group lies wholly inside another): :func:`_nested_leaks`, repeated
+    with the within-dimension rule until nothing changes.
+    """
+    counts = {dim: _dimension_counts(prep, dim) for dim in DIMENSIONS}
+    n_themes = prep.theme_scores.shape[1]
+    statuses = {
+        dim: [
+            _suppression(c.n_scored[t], min_group_size, c.n_unlabelled[t]) for t in range(n_themes)
+        ]
+        for dim, c in counts.items()
+    }
+    for t in range(n_themes):
+        changed = True
+        while changed:
+            changed = False
+            for outer_dim in DIMENSIONS:
+                for inner_dim in DIMENSIONS:
+                    if inner_dim == outer_dim:
+                        continue
+                    leaks = _nested_leaks(
+                        prep, t, outer_dim, inner_dim, statuses, counts, min_group_size
+                    )
+                    for group in leaks:
+                        status = statuses[inner_dim][t]
+                        if status[group] != "shown":
+                            continue
+                        status[group] = "suppressed_complementary"
+                        _hide_until_safe(
+                            status,
+                            counts[inner_dim].n_scored[t],
+                            counts[inner_dim].n_unlabelled[t],
+                            min_group_size,
+                        )
+                        changed = True
+    return statuses, counts
+
+
+def _publishing_is_safe(
+    subset: np.ndarray,
+    prep: _Prepared,
+    t: int,
+    statuses: Mapping[str, list[dict[str, str]]],
+    counts: Mapping[str, _DimensionCounts],
+    min_group_size: int,
+) -> bool:
+    """Whether the n and mean of the scored respondents in ``subset`` can be published
+    next to the shown groups without revealing between 1 and min - 1 people.
+
+    In every dimension: the subset less the shown groups wholly inside it, and any shown
+    group that holds the whole subset less the subset, must each number 0 or at least
+    ``min_group_size``.
+    """
+    members = subset & ~np.isnan(prep.theme_scores[:, t])
+    size = int(np.count_nonzero(members))
+    if size == 0:
+        return True
+    for dim in DIMENSIONS:
+        lab = prep.matrix.labels[dim]
+        status, n_scored = statuses[dim][t], counts[dim].n_scored[t]
+        inside = np.bincount(lab.codes[members & (lab.codes >= 0)], minlength=len(lab.categories))
+        contained = 0
+        for i, group in enumerate(lab.categories):
+            if status.get(group) != "shown":
+                continue
+            if inside[i] == n_scored[group]:
+                contained += n_scored[group]
+            if inside[i] == size and 0 < n_scored[group] - size < min_group_size:
+                return False
+        if 0 < size - contained < min_group_size:
+            return False
+    return True
+
+
+def _comparison_is_safe(
+    comp: Comparison,
+    prep: _Prepared,
+    t: int,
+    mask_a: np.ndarray,
+    mask_b: np.ndarray,
+    statuses: Mapping[str, list[dict[str, str]]],
+    counts: Mapping[str, _DimensionCounts],
+    min_group_size: int,
+) -> bool:
+    """Whether a comparison's sides can be published in theme ``t``.
+
+    A side that is a single group must itself be shown. Each side, and everyone outside
+    both sides (whom the theme total less the two sides gives away), must pass
+    :func:`_publishing_is_safe`.
+    """
+    status = statuses[comp.dimension][t]
+    for side in (comp.a, comp.b):
+        if side is not None and len(side) == 1 and status.get(side[0]) in _SUPPRESSED:
+            return False
+    rest = ~(mask_a | mask_b)
+    return all(
+        _publishing_is_safe(subset, prep, t, statuses, counts, min_group_size)
+        for subset in (mask_a, mask_b, rest)
+    )
 
 
 def _side_mask(matrix: ResponseMatrix, dimension: str, labels: Iterable[str] | None, exclude=()):
@@ -878,7 +1065,7 @@ def analyse_round(framework: Framework, matrix: ResponseMatrix, *, min_group_siz
 
     groups: list[dict] = []
     # statuses[dim][t][group]: suppression status of a group in theme t
-    statuses = {dim: _theme_statuses(prep, dim, min_group_size) for dim in DIMENSIONS}
+    statuses, counts = _all_statuses(prep, min_group_size)
     for dim in DIMENSIONS:
         lab = matrix.labels[dim]
         by_theme = statuses[dim]
@@ -913,7 +1100,6 @@ def analyse_round(framework: Framework, matrix: ResponseMatrix, *, min_group_siz
 
     comparisons: list[dict] = []
     for comp in COMPARISONS:
-        by_theme = statuses[comp.dimension]
         mask_a = _side_mask(matrix, comp.dimension, comp.a)
         mask_b = _side_mask(matrix, comp.dimension, comp.b, exclude=comp.a)
         rows = []
@@ -922,11 +1108,13 @@ def analyse_round(framework: Framework, matrix: ResponseMatrix, *, min_group_siz
             a = prep.theme_scores[mask_a, t]
             b = prep.theme_scores[mask_b, t]
             a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-            available = a.size >= min_group_size and b.size >= min_group_size
-            for side in (comp.a, comp.b):
-                single = side is not None and len(side) == 1
-                if single and by_theme[t].get(side[0]) in _SUPPRESSED:
-                    available = False
+            available = (
+                a.size >= min_group_size
+                and b.size >= min_group_size
+                and _comparison_is_safe(
+                    comp, prep, t, mask_a, mask_b, statuses, counts, min_group_size
+                )
+            )
             if available:
                 row.update(_two_sample(a, b))
             rows.append(row)

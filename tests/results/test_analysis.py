@@ -292,20 +292,24 @@ def test_hand_worked_groups_and_comparisons(example):
     ]
     status = {k: g["status"] for k, g in groups.items()}
     # carer has 2 people but only R4 is scored in T1 (R6 excluded): two groups
-    # are primary-suppressed, so there is no complementary suppression.
+    # are primary-suppressed, together 2 people: enough, so no complementary
+    # suppression in the stakeholder dimension.
     assert status[("stakeholder_group", "staff")] == "suppressed_primary"
     assert status[("stakeholder_group", "carer")] == "suppressed_primary"
     # East's only member (R6) is excluded from T1: empty, which hides nothing.
     assert status[("organisation", "East")] == "empty"
     assert groups[("organisation", "East")]["n"] == 0
     assert groups[("organisation", "East")]["mean"] is None
-    for key in [
-        ("stakeholder_group", "service_user"),
-        ("role_level", "frontline"),
-        ("role_level", "senior_leader"),
-        ("organisation", "North"),
-        ("organisation", "South"),
-    ]:
+    # R5 has no role level: the theme total less frontline and senior leaders would
+    # give away R5's score, so the smaller (tie: first alphabetically) is hidden.
+    assert status[("role_level", "frontline")] == "suppressed_complementary"
+    # Senior leaders (R3, R4) lie wholly inside South (R3, R4, R5): South less the
+    # senior leaders would give away R5's score, so senior leaders are hidden too.
+    assert status[("role_level", "senior_leader")] == "suppressed_complementary"
+    # North (R1, R2) lies wholly inside the service users (R1, R2, R3): service
+    # users less North would give away R3's score, so North is hidden.
+    assert status[("organisation", "North")] == "suppressed_complementary"
+    for key in [("stakeholder_group", "service_user"), ("organisation", "South")]:
         assert status[key] == "shown"
     for g in example["groups"]:
         if g["status"].startswith("suppressed"):
@@ -314,34 +318,27 @@ def test_hand_worked_groups_and_comparisons(example):
             assert g["n"] >= example["min_group_size"] and g["mean"] is not None
     su = groups[("stakeholder_group", "service_user")]
     assert su["n"] == 3 and close(su["mean"], statistics.mean([13 / 3, 4, 3.5]))
-    front = groups[("role_level", "frontline")]
-    assert front["n"] == 2 and close(front["mean"], statistics.mean([13 / 3, 4]))
     south = groups[("organisation", "South")]
     assert south["n"] == 3 and close(south["mean"], statistics.mean([3.5, 2.5, 11 / 3]))
-    north = groups[("organisation", "North")]
-    assert north["n"] == 2 and close(north["mean"], statistics.mean([13 / 3, 4]))
 
-    comps = {c["name"]: c for c in example["comparisons"]}
-    for name, a, b in [
-        ("service_users_vs_professionals", [13 / 3, 4, 3.5], [2.5, 11 / 3]),
-        ("frontline_vs_leaders", [13 / 3, 4], [3.5, 2.5]),
-    ]:
-        row = comps[name]
+    # Neither comparison is published: frontline is hidden, and "everyone else"
+    # (R4, R5) is South less R3, who would be given away.
+    for row in example["comparisons"]:
+        assert all(row[k] is None for k in row if k not in ("name", "theme")), row
+
+    # The statistics themselves, on the same theme scores, by hand and by scipy.
+    for a, b in [([13 / 3, 4, 3.5], [2.5, 11 / 3]), ([13 / 3, 4], [3.5, 2.5])]:
         va, vb = statistics.variance(a), statistics.variance(b)
         t = (statistics.mean(a) - statistics.mean(b)) / math.sqrt(va / len(a) + vb / len(b))
         ref = stats.ttest_ind(a, b, equal_var=False)
         greater = sum(1 for x in a for y in b if x > y)
         less = sum(1 for x in a for y in b if x < y)
-        assert row["theme"] == "T1"
-        assert row["n_a"] == len(a) and row["n_b"] == len(b)
-        assert close(row["mean_a"], statistics.mean(a))
-        assert close(row["mean_b"], statistics.mean(b))
-        assert close(row["difference"], statistics.mean(a) - statistics.mean(b))
-        assert close(row["welch_t"], t)
-        assert close(row["welch_p"], float(ref.pvalue))
-        assert close(row["welch_p_holm"], float(ref.pvalue))
-        assert close(row["cliffs_delta"], (greater - less) / (len(a) * len(b)))
-        assert row["magnitude"] == "large"
+        got_t, got_p = welch_t_test(np.array(a), np.array(b))
+        assert close(got_t, t)
+        assert close(got_p, float(ref.pvalue))
+        delta = cliffs_delta(np.array(a), np.array(b))
+        assert close(delta, (greater - less) / (len(a) * len(b)))
+        assert cliffs_magnitude(delta) == "large"
 
 
 def test_example_numbers_match_methodology_doc(example):
@@ -381,33 +378,25 @@ def test_example_numbers_match_methodology_doc(example):
         "borderline",
     )
     shown = {(g["group"]): (g["n"], round(g["mean"], 4)) for g in example["groups"] if g["n"]}
-    assert shown == {
-        "service_user": (3, 3.9444),
-        "frontline": (2, 4.1667),
-        "senior_leader": (2, 3.0),
-        "North": (2, 4.1667),
-        "South": (3, 3.2222),
-    }
-    comps = {c["name"]: c for c in example["comparisons"]}
-    doc_comps = {
-        "service_users_vs_professionals": (3.9444, 3.0833, 0.8611, 1.3634, 0.3560, 0.6667),
-        "frontline_vs_leaders": (4.1667, 3.0, 1.1667, 2.2136, 0.2328, 1.0),
-    }
-    for name, values in doc_comps.items():
-        row = comps[name]
-        got = tuple(
-            round(row[k], 4)
-            for k in ("mean_a", "mean_b", "difference", "welch_t", "welch_p", "cliffs_delta")
-        )
-        assert got == pytest.approx(values), name
-        assert round(row["welch_p_holm"], 4) == pytest.approx(values[4])
+    assert shown == {"service_user": (3, 3.9444), "South": (3, 3.2222)}
+    doc_comps = [
+        ([13 / 3, 4, 3.5], [2.5, 11 / 3], (3.9444, 3.0833, 0.8611, 1.3634, 0.3560, 0.6667)),
+        ([13 / 3, 4], [3.5, 2.5], (4.1667, 3.0, 1.1667, 2.2136, 0.2328, 1.0)),
+    ]
+    for a, b, values in doc_comps:
+        t, p = welch_t_test(np.array(a), np.array(b))
+        got = (statistics.mean(a), statistics.mean(b), statistics.mean(a) - statistics.mean(b))
+        got += (t, p, cliffs_delta(np.array(a), np.array(b)))
+        assert tuple(round(v, 4) for v in got) == pytest.approx(values)
     # the document really does contain these figures
     doc = (Path(__file__).resolve().parents[2] / "docs" / "methodology.md").read_text()
     for text in ["3.9444 / 3.0833", "2.7393 to 4.4607", "0.6060", "23.07 to 88.24", "58.33"]:
         assert text in doc
     for text in [
         "| Organisation | East | 1 | 0 | empty | 0 |",
-        "| Organisation | North | 2 | 2 | shown | 2 | 4.1667 |",
+        "| Organisation | North | 2 | 2 | hidden (complementary) | \u2013 | \u2013 |",
+        "| Role level | frontline | 3 | 2 | hidden (complementary) | \u2013 | \u2013 |",
+        "| Role level | senior leader | 2 | 2 | hidden (complementary) | \u2013 | \u2013 |",
         "| Stakeholder group | carer | 2 | 1 | hidden (primary) |",
     ]:
         assert text in doc
@@ -789,7 +778,20 @@ def test_complementary_tie_goes_to_first_label():
     assert statuses(out)["Zulu"] == "shown"
 
 
-def test_two_small_groups_no_complementary():
+def test_two_small_groups_that_together_reach_the_minimum_need_no_complementary():
+    fw = one_theme_framework()
+    m = labelled_matrix(fw, {"Alpha": 3, "Beta": 2, "Gamma": 8, "Delta": 40})
+    out = analyse_round(fw, m, min_group_size=5)
+    assert statuses(out) == {
+        "Alpha": "suppressed_primary",
+        "Beta": "suppressed_primary",
+        "Delta": "shown",
+        "Gamma": "shown",
+    }
+
+
+def test_small_groups_that_together_stay_below_the_minimum_hide_the_next_smallest():
+    # The theme total less Gamma and Delta would give away Alpha and Beta together: 4 people.
     fw = one_theme_framework()
     m = labelled_matrix(fw, {"Alpha": 3, "Beta": 1, "Gamma": 8, "Delta": 40})
     out = analyse_round(fw, m, min_group_size=5)
@@ -797,7 +799,7 @@ def test_two_small_groups_no_complementary():
         "Alpha": "suppressed_primary",
         "Beta": "suppressed_primary",
         "Delta": "shown",
-        "Gamma": "shown",
+        "Gamma": "suppressed_complementary",
     }
 
 
@@ -954,9 +956,9 @@ def test_comparison_not_computed_for_complementary_suppressed_side():
 
 def test_comparison_not_computed_in_a_theme_where_a_side_is_suppressed():
     fw = two_theme_framework()
-    # rows 0-7 service_user, 8-37 carer, 38-43 staff, 44-45 no group;
+    # rows 0-7 service_user, 8-37 carer, 38-43 staff, 44-45 carer;
     # rows 20-29 frontline, 30-39 senior_leader, the rest no role level.
-    sg = ["service_user"] * 8 + ["carer"] * 30 + ["staff"] * 6 + [None] * 2
+    sg = ["service_user"] * 8 + ["carer"] * 30 + ["staff"] * 6 + ["carer"] * 2
     rl = [None] * 20 + ["frontline"] * 10 + ["senior_leader"] * 10 + [None] * 6
     codes = np.random.default_rng(3).integers(1, 6, size=(len(sg), 4)).astype(np.int8)
     codes[38:42, 2:] = 0  # 4 of 6 staff skip B: staff primary in B, so
@@ -977,7 +979,7 @@ def test_comparison_not_computed_in_a_theme_where_a_side_is_suppressed():
     assert (
         rows[("service_users_vs_professionals", "A")]["n_a"],
         rows[("service_users_vs_professionals", "A")]["n_b"],
-    ) == (8, 36)
+    ) == (8, 38)
     assert (
         rows[("frontline_vs_leaders", "A")]["n_a"],
         rows[("frontline_vs_leaders", "A")]["n_b"],
