@@ -14,6 +14,10 @@ urlpatterns += i18n_patterns(
     path("account/", include("stackup.accounts.urls")),
     path("frameworks/", include("stackup.frameworks.urls")),
     path("partnerships/", include("stackup.partnerships.urls")),
+    path("partnerships/", include("stackup.results.urls")),
+    path("partnerships/", include("stackup.actions.urls")),
+    path("partnerships/", include("stackup.actions.urls_workshop")),
+    path("you-said-we-did/", include("stackup.actions.urls_public")),
     # The respondent journey: /i/<token>/ and /r/... (one namespace, so mounted once).
     path("", include("stackup.responding.urls")),
     prefix_default_language=False,

@@ -70,6 +70,8 @@ class Page:
     # Makes what the page needs (before the state is taken); returns more address arguments.
     prepare: Callable[[World], dict[str, Any]] | None = None
     namespace: str = "partnerships"
+    # A public page shows the partnership's own name to everyone, by design.
+    public_content: bool = False
 
     @property
     def id(self) -> str:
@@ -229,6 +231,227 @@ FRAMEWORK_PAGES = [
 PAGES += FRAMEWORK_PAGES
 
 
+# --- The action plan, benefits and risks (stackup/actions/urls.py) -------------------------
+
+# Coordinators, and the partner lead of the organisation that owns the action.
+ACTION_EDITORS = {**COORDINATOR_ONLY, "partner_lead": OK}
+
+
+def _council_action(w: World) -> dict[str, Any]:
+    """An action owned by the partner lead's own organisation."""
+    from stackup.actions import services as action_services
+
+    action = action_services.action_create(
+        partnership=w.partnership, title="Hold meetings in the evening", owner=w.organisation
+    )
+    return {"action_id": action.pk}
+
+
+def _risk(w: World) -> dict[str, Any]:
+    from stackup.actions import services as action_services
+
+    risk = action_services.risk_create(
+        partnership=w.partnership, title="Funding ends", likelihood=3, impact=4
+    )
+    return {"risk_id": risk.pk}
+
+
+def _action_post(w: World) -> dict[str, Any]:
+    return {
+        "title": "Publish what changed",
+        "why": "",
+        "theme_id": "service_user_perspective",
+        "item_id": "",
+        "owner": str(w.organisation.pk),
+        "lead_person": "",
+        "status": "in_progress",
+        "public": "no",
+    }
+
+
+ACTION_PAGES = [
+    Page("action_list", _slug, ANY_ROLE, namespace="actions"),
+    Page("action_add", _slug, ACTION_EDITORS, post=_action_post, namespace="actions"),
+    Page("action_print", _slug, ANY_ROLE, namespace="actions"),
+    Page("action_export_csv", _slug, ANY_ROLE, namespace="actions"),
+    Page("action_export_ods", _slug, ANY_ROLE, namespace="actions"),
+    Page("action_detail", _slug, ANY_ROLE, prepare=_council_action, namespace="actions"),
+    Page(
+        "action_edit",
+        _slug,
+        ACTION_EDITORS,
+        prepare=_council_action,
+        post=_action_post,
+        namespace="actions",
+    ),
+    Page(
+        "action_note_add",
+        _slug,
+        ACTION_EDITORS,
+        prepare=_council_action,
+        post=lambda w: {
+            "date-day": "2",
+            "date-month": "2",
+            "date-year": "2026",
+            "text": "Venue booked",
+        },
+        namespace="actions",
+    ),
+    Page(
+        "action_delete",
+        _slug,
+        COORDINATOR_ONLY,
+        prepare=_council_action,
+        post=lambda w: {},
+        namespace="actions",
+    ),
+    Page("benefit_list", _slug, ANY_ROLE, namespace="actions"),
+    Page(
+        "benefit_edit",
+        lambda w: {**_slug(w), "benefit_id": "wider_reach"},
+        COORDINATOR_ONLY,
+        post=lambda w: {"claim": "More people", "status": "emerging", "evidence_links": ""},
+        namespace="actions",
+    ),
+    Page("risk_list", _slug, ANY_ROLE, namespace="actions"),
+    Page(
+        "risk_add",
+        _slug,
+        COORDINATOR_ONLY,
+        post=lambda w: {
+            "title": "Leaders leave",
+            "likelihood": "4",
+            "impact": "5",
+            "owner": "",
+            "key_leader_dependency": "yes",
+            "status": "open",
+        },
+        namespace="actions",
+    ),
+    Page(
+        "risk_edit",
+        _slug,
+        COORDINATOR_ONLY,
+        prepare=_risk,
+        post=lambda w: {
+            "title": "Funding ends soon",
+            "likelihood": "5",
+            "impact": "4",
+            "status": "open",
+            "key_leader_dependency": "no",
+        },
+        namespace="actions",
+    ),
+    Page(
+        "risk_close", _slug, COORDINATOR_ONLY, prepare=_risk, post=lambda w: {}, namespace="actions"
+    ),
+    Page(
+        "public_page_settings",
+        _slug,
+        COORDINATOR_ONLY,
+        post=lambda w: {"enabled": "yes"},
+        namespace="actions",
+    ),
+]
+PAGES += ACTION_PAGES
+
+
+# --- The results report (stackup/results/urls.py) ------------------------------------------
+
+# Coordinators, partner leads and viewers read a published round's results; helpers do not.
+# (A closed round refuses viewers too: tests/results/test_report_views.py.)
+RESULTS_READERS = {**ANY_ROLE, "helper": FORBIDDEN}
+
+
+def _published_round(w: World) -> dict[str, Any]:
+    """Our round, answered and published, so the report has numbers to show."""
+    from tests.results.report_data import respond
+
+    w.round = respond(w.round)
+    return {}
+
+
+RESULT_PAGES = [
+    Page("index", _slug, RESULTS_READERS, prepare=_published_round, namespace="results"),
+    *(
+        Page(name, _round, RESULTS_READERS, prepare=_published_round, namespace="results")
+        for name in (
+            "overview",
+            "perspectives",
+            "agreement",
+            "balance",
+            "benefits_barriers",
+            "change",
+            "comments",
+            "methodology",
+        )
+    ),
+    Page(
+        "theme",
+        lambda w: {**_round(w), "theme_id": "sharing_power"},
+        RESULTS_READERS,
+        prepare=_published_round,
+        namespace="results",
+    ),
+]
+PAGES += RESULT_PAGES
+
+# The report's downloads (stackup/results/urls_exports.py): the same readers as the report.
+DOWNLOAD_PAGES = [
+    *(
+        Page(name, _round, RESULTS_READERS, prepare=_published_round, namespace="results")
+        for name in ("download_json", "download_pdf", "download_ods", "download_zip")
+    ),
+    Page(
+        "download_csv",
+        lambda w: {**_round(w), "table": "themes"},
+        RESULTS_READERS,
+        prepare=_published_round,
+        namespace="results",
+    ),
+]
+PAGES += DOWNLOAD_PAGES
+
+
+# --- The workshop (stackup/actions/urls_workshop.py): the same readers as the report -------
+
+WORKSHOP_PAGES = [
+    Page("workshop", _round, RESULTS_READERS, prepare=_published_round, namespace="workshop"),
+    Page(
+        "starter",
+        lambda w: {**_round(w), "number": 1},
+        RESULTS_READERS,
+        prepare=_published_round,
+        namespace="workshop",
+    ),
+    Page("handout", _round, RESULTS_READERS, prepare=_published_round, namespace="workshop"),
+]
+PAGES += WORKSHOP_PAGES
+
+
+# --- The public page (stackup/actions/urls_public.py): everyone, once switched on ---------
+
+
+def _public_page_on(w: World) -> dict[str, Any]:
+    from stackup.actions import services as action_services
+
+    _published_round(w)
+    action_services.public_page_set(partnership=w.partnership, enabled=True)
+    return {}
+
+
+PAGES.append(
+    Page(
+        "you_said_we_did",
+        _slug,
+        PUBLIC,
+        prepare=_public_page_on,
+        namespace="public",
+        public_content=True,
+    )
+)
+
+
 def _cases():
     for page in PAGES:
         methods = (["get"] if page.get else []) + (["post"] if page.post else [])
@@ -275,10 +498,20 @@ def _secrets_of(world: World, role: str) -> list[str]:
     return theirs
 
 
+def _actions_state() -> tuple:
+    from stackup.actions.models import Action, ActionNote, BenefitClaim, PublicPageSettings, Risk
+
+    return tuple(
+        list(model.objects.order_by("pk").values())
+        for model in (Action, ActionNote, BenefitClaim, Risk, PublicPageSettings)
+    )
+
+
 def _state() -> tuple:
     """Everything a refused request must leave as it was (the audit log's length first)."""
     return (
         AuditEvent.objects.count(),
+        _actions_state(),
         Organisation.objects.count(),
         list(Membership.objects.order_by("pk").values_list("pk", "role")),
         list(Round.objects.order_by("pk").values_list("pk", "name", "status", "min_group_size")),
@@ -324,8 +557,9 @@ def test_page_role_matrix(page: Page, method: str, role: str):
         response = client.post(url, page.post(world))
 
     assert_outcome(response, expected, method=method)
-    body = response.content.decode()
-    for secret in _secrets_of(world, role):
+    # A download (the action plan's ODS) is binary; its text is still searched.
+    body = response.content.decode(errors="replace")
+    for secret in [] if page.public_content else _secrets_of(world, role):
         assert secret not in body, f"{secret!r} shown to {role} on {url}"
     if expected not in (OK, REDIRECT) or method == "get":
         assert _state() == before, "a refused request, or a GET, changed data"
@@ -443,22 +677,35 @@ def test_a_method_a_page_does_not_take_is_refused(page: Page):
 
 
 def test_every_page_is_in_the_matrix():
-    """A new page in urls_manage, urls_invitations or the frameworks must be added above."""
+    """A new page in urls_manage, urls_invitations, frameworks, actions or results: above."""
+    from stackup.actions import urls as action_urls
+    from stackup.actions import urls_public, urls_workshop
     from stackup.frameworks import urls as framework_urls
     from stackup.partnerships import urls as partnership_urls
     from stackup.partnerships import urls_invitations, urls_manage
+    from stackup.results import urls as result_urls
 
     # Every partnership page comes from one of the two files the matrix reads.
     included = {pattern.urlconf_name.__name__ for pattern in partnership_urls.urlpatterns}
     assert included == {urls_manage.__name__, urls_invitations.__name__}
 
     def names(module, namespace):
-        return {(namespace, pattern.name) for pattern in module.urlpatterns}
+        found = set()
+        for pattern in module.urlpatterns:
+            if hasattr(pattern, "url_patterns"):  # an include() within the namespace
+                found |= names(pattern.urlconf_module, namespace)
+            else:
+                found.add((namespace, pattern.name))
+        return found
 
     routes = (
         names(urls_manage, "partnerships")
         | names(urls_invitations, "partnerships")
         | names(framework_urls, "frameworks")
+        | names(action_urls, "actions")
+        | names(urls_workshop, "workshop")
+        | names(urls_public, "public")
+        | names(result_urls, "results")
     )
     assert routes == {(page.namespace, page.name) for page in PAGES}
     assert len(PAGES) == len(routes), "a page is in the matrix twice"

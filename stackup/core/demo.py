@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from stackup.accounts.models import User
 from stackup.partnerships import services
@@ -117,6 +118,7 @@ def load_demo() -> DemoReport:
     _invitations(spring, organisations, report)
     for spec, round_ in ((SPRING_2025, earlier), (AUTUMN, autumn), (SPRING, spring)):
         _responses(round_, spec, organisations, report)
+    _action_plan(partnership, organisations, report)
     if spring.open_link_enabled and spring.open_code:
         report.open_link_url = services.open_link_url(spring.open_code)
     report.sign_ins = [(email, role.label) for email, _name, role, _org in PEOPLE]
@@ -306,3 +308,251 @@ def _responses(
         round=round_, entries=entries, submitted_on=spec.opens_on + dt.timedelta(days=14)
     )
     report.note(f"{count} responses to round {round_.name}")
+
+
+# --- Action plan, benefits and risks --------------------------------------------------------
+
+# (title, why, theme id, item id, owner, lead person, due date, status, public, notes)
+DEMO_ACTIONS = [
+    (
+        "Hold partnership meetings in the evening twice a year, in community venues",
+        "People who use services scored “service users take part regularly and locally” "
+        "lowest of all, and said meetings in office hours shut them out.",
+        "service_user_perspective",
+        "SU4",
+        "Riverside Community Voluntary Service",
+        "Community Engagement Manager",
+        dt.date(2026, 6, 30),
+        "in_progress",
+        True,
+        [
+            (dt.date(2025, 12, 10), "First evening meeting held at Riverside Library: 34 came."),
+            (dt.date(2026, 2, 18), "Second venue booked at the Vale Community Centre for June."),
+        ],
+    ),
+    (
+        "Publish what changed after each residents' panel",
+        "Residents said they are asked for their views but rarely hear what happened next.",
+        "service_user_perspective",
+        "SU2",
+        "Riverside Borough Council",
+        "Head of Policy and Partnerships",
+        dt.date(2026, 3, 31),
+        "done",
+        True,
+        [(dt.date(2026, 1, 20), "“You said, we did” update now goes out after every panel.")],
+    ),
+    (
+        "Give the residents' panel a vote on the prevention fund",
+        "The gap between service users and senior leaders was widest on sharing power.",
+        "sharing_power",
+        "SP3",
+        "Riverside Borough Council",
+        "Director of Communities",
+        dt.date(2026, 9, 30),
+        "not_started",
+        True,
+        [],
+    ),
+    (
+        "Agree a data-sharing protocol between health and housing",
+        "Frontline staff said data sharing between health and housing is still very slow.",
+        "whole_system",
+        "WS2",
+        "Riverside and Vale NHS Trust",
+        "Information Governance Lead",
+        dt.date(2026, 5, 31),
+        "in_progress",
+        False,
+        [(dt.date(2026, 2, 3), "Draft protocol shared with Riverside Homes for comment.")],
+    ),
+    (
+        "Joint induction on partnership working for new frontline staff",
+        "Staff are challenged to work together but not always supported or trained to.",
+        "common_purpose",
+        "CP2",
+        "Vale Police",
+        "Neighbourhood Policing Inspector",
+        dt.date(2026, 7, 31),
+        "not_started",
+        False,
+        [],
+    ),
+    (
+        "Write partnership working into each member's business plan",
+        "Few believe the collaboration would survive the departure of its key leaders.",
+        "sustainability",
+        "SUS2",
+        "Riverside Borough Council",
+        "Chief Executive's Office",
+        dt.date(2026, 11, 30),
+        "in_progress",
+        True,
+        [(dt.date(2026, 1, 15), "Template paragraph agreed by the partnership board.")],
+    ),
+    (
+        "Pool the small grants budgets of the council and the trust",
+        "The budget is held by one organisation and it shows.",
+        "sharing_power",
+        "",
+        "Riverside and Vale NHS Trust",
+        "Director of Finance",
+        None,
+        "dropped",
+        False,
+        [(dt.date(2026, 2, 25), "Dropped for this year: the trust's budget is not yet settled.")],
+    ),
+    (
+        "Open the fire service's safe and well visits to housing referrals",
+        "Partners want more joined-up help for older people living alone.",
+        "whole_system",
+        "",
+        "Vale Fire and Rescue Service",
+        "Prevention Manager",
+        dt.date(2026, 4, 30),
+        "done",
+        True,
+        [(dt.date(2026, 3, 12), "Riverside Homes now refers directly; 41 visits so far.")],
+    ),
+]
+
+# (benefit id, status, claim, evidence, links)
+DEMO_BENEFITS = [
+    (
+        "new_or_improved_services",
+        "realised",
+        "A joint hospital discharge team of council, trust and Care at Home staff.",
+        "Delayed discharges fell from 38 to 21 a month over the year.",
+        "https://www.example.org/riverside/discharge-review-2025",
+    ),
+    (
+        "integrated_approach",
+        "emerging",
+        "Fire, police and housing visits for older people living alone are joined up.",
+        "41 referrals from Riverside Homes to safe and well visits since March.",
+        "",
+    ),
+    (
+        "knowledge_sharing",
+        "realised",
+        "Partners run a monthly learning session open to every member's staff.",
+        "Ten sessions held; 240 places taken, a third of them by charities.",
+        "https://www.example.org/riverside/learning-sessions",
+    ),
+    (
+        "united_voice",
+        "emerging",
+        "The partnership made one joint response to the regional transport consultation.",
+        "",
+        "",
+    ),
+    ("better_use_of_resources", "aimed_for", "Shared buildings for neighbourhood teams.", "", ""),
+]
+
+# (title, description, likelihood, impact, owner, mitigation, key leader dependency)
+DEMO_RISKS = [
+    (
+        "The partnership depends on two or three key leaders",
+        "Much of the goodwill rests on the council's chief executive and the trust's director "
+        "of strategy.",
+        4,
+        5,
+        "Riverside Borough Council",
+        "Write partnership working into business plans; deputies attend every board.",
+        True,
+    ),
+    (
+        "One-year funding ends before the prevention work shows results",
+        "",
+        4,
+        4,
+        "Riverside Borough Council",
+        "Make the case for three-year funding to each member's budget round.",
+        False,
+    ),
+    (
+        "Residents lose faith if the panel's advice is not acted on",
+        "",
+        3,
+        4,
+        "Riverside Community Voluntary Service",
+        "Publish what changed after each panel; report back on the public page.",
+        False,
+    ),
+    (
+        "Data sharing stalls on information governance",
+        "",
+        3,
+        3,
+        "Riverside and Vale NHS Trust",
+        "Agree one protocol for all members, signed off by each data protection officer.",
+        False,
+    ),
+    (
+        "Smaller charities cannot spare staff for partnership meetings",
+        "",
+        2,
+        3,
+        "Riverside Community Voluntary Service",
+        "Meetings online as well as in person; papers a week ahead.",
+        False,
+    ),
+]
+
+
+def _action_plan(
+    partnership: Partnership, organisations: dict[str, Organisation], report: DemoReport
+) -> None:
+    """The demo's action plan, benefit claims, risks and public page; each made only once."""
+    from stackup.actions import services as action_services
+    from stackup.actions.models import Action, BenefitClaim, PublicPageSettings, Risk
+
+    if not Action.objects.filter(partnership=partnership).exists():
+        for title, why, theme, item, owner, lead, due, status, public, notes in DEMO_ACTIONS:
+            action = action_services.action_create(
+                partnership=partnership,
+                title=title,
+                why=why,
+                theme_id=theme,
+                item_id=item,
+                owner=organisations[owner],
+                lead_person=lead,
+                due_on=due,
+                status=status,
+                public=public,
+            )
+            for date, text in notes:
+                # Never after today, which a note may not be.
+                day = min(date, timezone.localdate())
+                action_services.action_note_add(action=action, date=day, text=text)
+        report.note(f"{len(DEMO_ACTIONS)} actions in the action plan")
+    claimed = set(
+        BenefitClaim.objects.filter(partnership=partnership).values_list("benefit_id", flat=True)
+    )
+    for benefit_id, status, claim, evidence, links in DEMO_BENEFITS:
+        if benefit_id not in claimed:
+            action_services.benefit_claim_save(
+                partnership=partnership,
+                benefit_id=benefit_id,
+                claim=claim,
+                evidence=evidence,
+                evidence_links=links,
+                status=status,
+            )
+            report.note(f"benefit claim {benefit_id}")
+    if not Risk.objects.filter(partnership=partnership).exists():
+        for title, description, likelihood, impact, owner, mitigation, key in DEMO_RISKS:
+            action_services.risk_create(
+                partnership=partnership,
+                title=title,
+                description=description,
+                likelihood=likelihood,
+                impact=impact,
+                owner=organisations[owner],
+                mitigation=mitigation,
+                key_leader_dependency=key,
+            )
+        report.note(f"{len(DEMO_RISKS)} risks in the risk register")
+    if not PublicPageSettings.objects.filter(partnership=partnership).exists():
+        action_services.public_page_set(partnership=partnership, enabled=True)
+        report.note("public page switched on")

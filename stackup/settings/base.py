@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "stackup.accounts",
     "stackup.partnerships",
     "stackup.responding",
+    "stackup.results",
+    "stackup.actions",
 ]
 
 MIDDLEWARE = [

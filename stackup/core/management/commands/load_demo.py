@@ -8,7 +8,8 @@ class Command(BaseCommand):
         "Create the fictional demo partnership: nine member organisations, a coordinator, "
         "a viewer, a helper and a partner lead, a published round (Autumn 2025) and an open "
         "round (Spring 2026) with 40 invitations and its open link, and a few hundred seeded "
-        "responses in the two rounds. Safe to run again: what "
+        "responses in the two rounds; an action plan with progress notes, benefit claims with "
+        "evidence, a risk register, and the public page switched on. Safe to run again: what "
         "exists already is left as it is.\n\n"
         "Example: stackup load_demo"
     )
