@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,9 +70,18 @@ STAKEHOLDERS = {
     "voluntary_community": 0.14,
     "education": 0.07,
     "other": 0.05,
-    "fire_rescue": 3,
+    "fire_rescue": 14,
     "private_provider": 9,
 }
+# The fire and rescue service is one organisation; all but two of its respondents name it.
+FIRE_SERVICE = "organisation-29"
+FIRE_WITHOUT_ORGANISATION = 2
+# A small charity whose six respondents are all in the voluntary and community sector.
+CHARITY = ("organisation-28", 6)
+# People who skip the "about you" questions (no label in any dimension), and how many of
+# them stop before the last theme.
+NO_LABELS = 6
+NO_LABELS_STOPPED = 2
 ROLE_LEVELS = {"frontline": 0.56, "manager": 0.30, "senior_leader": 0.14}
 ORGANISATIONS = 30
 
@@ -137,6 +147,11 @@ def make_round(n: int, n_items: int = 24, seed: int = SEED) -> BenchRound:
     rng = np.random.default_rng(seed)
     framework = make_framework(n_items)
     sg, sg_cats = _assign(rng, n, STAKEHOLDERS)
+    fire = sg == sg_cats.index("fire_rescue")
+    # A few skip the "about you" questions: no label in any dimension.
+    fixed = np.isin(sg, [sg_cats.index(c) for c, s in STAKEHOLDERS.items() if isinstance(s, int)])
+    no_labels = rng.permutation(np.flatnonzero(~fixed))[:NO_LABELS]
+    sg[no_labels] = -1
     service_user = sg == sg_cats.index("service_user")
 
     # Role level and organisation only for people who work in a service; a few leave the
@@ -144,11 +159,19 @@ def make_round(n: int, n_items: int = 24, seed: int = SEED) -> BenchRound:
     rl, rl_cats = _assign(rng, n, ROLE_LEVELS)
     rl[service_user | (rng.random(n) < 0.02)] = -1
     org_cats = tuple(f"organisation-{i + 1:02d}" for i in range(ORGANISATIONS))
-    zipf = 1.0 / np.arange(1, ORGANISATIONS) ** 1.1
-    org = rng.choice(ORGANISATIONS - 1, n, p=zipf / zipf.sum()).astype(np.int64)
+    # The last three organisations are a small charity, the fire and rescue service and a
+    # tiny one.
+    zipf = 1.0 / np.arange(1, ORGANISATIONS - 2) ** 1.1
+    org = rng.choice(ORGANISATIONS - 3, n, p=zipf / zipf.sum()).astype(np.int64)
+    org[fire] = org_cats.index(FIRE_SERVICE)
+    org[np.flatnonzero(fire)[:FIRE_WITHOUT_ORGANISATION]] = -1
     org[service_user] = -1
-    staff = np.flatnonzero(~service_user)
+    charity, size = org_cats.index(CHARITY[0]), CHARITY[1]
+    org[np.flatnonzero(sg == sg_cats.index("voluntary_community"))[:size]] = charity
+    staff = np.flatnonzero(~service_user & ~fire & (sg >= 0) & (org != charity))
     org[rng.permutation(staff)[:2]] = ORGANISATIONS - 1  # a tiny organisation of two people
+    rl[no_labels] = -1
+    org[no_labels] = -1
 
     theme_of = {th.id: t for t, th in enumerate(framework.themes)}
     item_theme = np.array([theme_of[item.theme] for item in framework.items])
@@ -171,6 +194,9 @@ def make_round(n: int, n_items: int = 24, seed: int = SEED) -> BenchRound:
     answers[(u >= 0.08) & (u < 0.13)] = 0  # blank
     stopped = rng.random(n) < 0.02  # a few stop part-way: blanks from a random item on
     first_blank = rng.integers(0, n_items, n)
+    # Some of those without labels stop before the last theme.
+    stopped[no_labels[:NO_LABELS_STOPPED]] = True
+    first_blank[no_labels[:NO_LABELS_STOPPED]] = n_items - len(framework.themes[-1].item_ids)
     answers[stopped[:, None] & (np.arange(n_items)[None, :] >= first_blank[:, None])] = 0
     return BenchRound(
         framework=framework,
@@ -278,6 +304,20 @@ def compare(engine: dict, baseline: dict, tol: float = TOLERANCE) -> tuple[int, 
     return checked, problems
 
 
+def rules_used(baseline: dict) -> dict[str, int]:
+    """How many groups each complementary suppression rule hid, and how many comparison rows
+    were left blank because their figures would give people away, by the baseline's
+    account (the engine's statuses and rows are checked against it by :func:`compare`)."""
+    hidden = Counter(w["rule"] for w in baseline["why"]["groups"])
+    blank = Counter(w["reason"] for w in baseline["why"]["comparisons"])
+    return {
+        "one primary": hidden["single_primary"],
+        "remainder": hidden["remainder"],
+        "nested": hidden["nested"],
+        "comparison gives away": blank["gives_away"],
+    }
+
+
 # ---------------------------------------------------------------------------
 # Memory: one implementation in a fresh process
 # ---------------------------------------------------------------------------
@@ -361,6 +401,11 @@ def bench_size(n: int, n_items: int, folder: Path) -> dict:
         raise SystemExit(f"engine and pandas disagree at {n:,} ({len(problems)}):\n  {shown}")
     statuses = {g["status"] for g in engine_out["groups"]}
     log(f"[{n:,} x {n_items}] agree on all {checked:,} values (group statuses: {sorted(statuses)})")
+    rules = rules_used(pandas_out)
+    log(f"[{n:,} x {n_items}] rules used: {', '.join(f'{k} {v}' for k, v in rules.items())}")
+    missing = [rule for rule, count in rules.items() if not count]
+    if missing:
+        log(f"[{n:,} x {n_items}] warning: the round does not bring in {', '.join(missing)}")
 
     times: dict[str, list[float]] = {"engine": [], "pandas": []}
     for rep in range(3):

@@ -8,6 +8,15 @@ reductions for the items, row-wise means for the theme scores, `groupby` for the
 `docs/methodology.md`, not the engine's code, and returns rows with the same keys so that the
 two can be compared number by number.
 
+Small groups are hidden as "Hiding small groups" describes, theme by theme: primary
+suppression and, with exactly one primary group, its complementary group; then, until nothing
+changes, the remainder rule within each dimension (dimensions in the order of
+`DIMENSIONS`), then the first leak across dimensions (a shown group less the shown groups of
+another dimension wholly inside it, found with `pd.crosstab`), one group at a time. A
+comparison is made only if it passes "When a comparison is not made". The result has one key
+more than the engine's, `why`: the rule that hid each complementary group and the reason each
+blank comparison row is blank, so that the benchmark can show which rules a round brings in.
+
 Input: a `Framework` (the engine's dataclass: scale, themes, items) and a DataFrame with one
 column per item id holding the raw answer codes (1..5, 0 blank, -1 "Don't know") and the
 columns `stakeholder_group`, `role_level` and `organisation` holding labels (missing = no
@@ -196,32 +205,127 @@ def theme_table(framework, answers, items, scores) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def statuses(n_scored: pd.Series, min_group_size: int) -> pd.Series:
-    """Suppression status of the groups of one dimension in one theme."""
+def _smallest(n: pd.Series):
+    """The label of the smallest group (ties: alphabetically first)."""
+    return n.sort_index().idxmin()
+
+
+def _first_statuses(n_scored: pd.Series, min_group_size: int) -> tuple[pd.Series, list]:
+    """Primary suppression and, with exactly one primary, one complementary group: the
+    status of the groups of one dimension in one theme before any subtraction is tried."""
     status = pd.Series("shown", index=n_scored.index, dtype=object)
     status[n_scored == 0] = "empty"
     primary = (n_scored > 0) & (n_scored < min_group_size)
     status[primary] = "suppressed_primary"
+    hidden = []
     if primary.sum() == 1:
-        others = n_scored[~primary & (n_scored > 0)].sort_index()
+        others = n_scored[~primary & (n_scored > 0)]
         if len(others):
-            status[others.idxmin()] = "suppressed_complementary"
-    return status
+            hidden.append(_smallest(others))
+            status[hidden[-1]] = "suppressed_complementary"
+    return status, hidden
 
 
-def group_table(framework, df, scores, min_group_size) -> tuple[pd.DataFrame, dict]:
-    frames, status_by_dim = [], {}
+def _hide_for_remainder(status: pd.Series, n: pd.Series, unlabelled: int, min_group_size: int):
+    """The theme total less every shown group of a dimension leaves the hidden groups and
+    the people with no label in it: while they are 1..min-1 people, hide the smallest shown
+    group. Returns the groups hidden, in order."""
+    hidden = []
+    while True:
+        remainder = unlabelled + n[status.isin(SUPPRESSED)].sum()
+        shown = n[status == "shown"]
+        if remainder == 0 or remainder >= min_group_size or shown.empty:
+            return hidden
+        hidden.append(_smallest(shown))
+        status[hidden[-1]] = "suppressed_complementary"
+
+
+def _nested_leak(status, n, inside, min_group_size):
+    """The first group, in dimension order, to hide because a shown group B of one
+    dimension less the shown groups of another dimension wholly inside B leaves 1..min-1
+    people; None if there is none. ``inside[(outer, inner)]`` counts the scored people of
+    each inner group (down) in each outer group (across)."""
+    for outer in DIMENSIONS:
+        for inner in DIMENSIONS:
+            if inner == outer:
+                continue
+            shown_inner = (status[inner] == "shown").to_numpy()[:, None]
+            # wholly[g, B]: g is shown and every scored member of g is in B.
+            wholly = inside[(outer, inner)].eq(n[inner], axis=0) & shown_inner
+            rest = n[outer] - wholly.mul(n[inner], axis=0).sum()
+            leaks = (status[outer] == "shown") & wholly.any() & (rest > 0)
+            leaks &= rest < min_group_size
+            if leaks.any():
+                big = leaks.index[leaks.to_numpy()][0]
+                return inner, _smallest(n[inner][wholly[big]])
+    return None
+
+
+def theme_statuses(n: dict, unlabelled: dict, inside: dict, min_group_size: int):
+    """The status of every group of every dimension in one theme, with every rule of
+    "Hiding small groups" applied until nothing changes, and why each complementary group
+    was hidden (``(dimension, group, rule)``). ``n[dim]`` is each group's number scored,
+    ``unlabelled[dim]`` the number scored with no label, ``inside`` as for `_nested_leak`."""
+    status, why = {}, []
+    for dim in DIMENSIONS:
+        status[dim], hidden = _first_statuses(n[dim], min_group_size)
+        why += [(dim, group, "single_primary") for group in hidden]
+    while True:
+        for dim in DIMENSIONS:
+            hidden = _hide_for_remainder(status[dim], n[dim], unlabelled[dim], min_group_size)
+            why += [(dim, group, "remainder") for group in hidden]
+        leak = _nested_leak(status, n, inside, min_group_size)
+        if leak is None:
+            return status, why
+        dim, group = leak
+        status[dim][group] = "suppressed_complementary"
+        why.append((dim, group, "nested"))
+
+
+def _scored_by(scored: pd.DataFrame, keys: list) -> pd.DataFrame:
+    """The number scored in each theme (columns) by the labels in ``keys`` (rows); people
+    missing any of the labels are left out."""
+    return scored.groupby(keys, dropna=True).sum()
+
+
+def group_table(framework, df, scores, min_group_size) -> tuple[pd.DataFrame, dict, list]:
+    """One row per dimension, group and theme, the statuses as ``status[dim][theme]`` (a
+    Series by group) and why each complementary group was hidden."""
     theme_ids = [theme.id for theme in framework.themes]
+    n_scored, means = {}, {}
     for dim in DIMENSIONS:
         grouped = scores.groupby(df[dim], sort=True)
-        n_scored, means = grouped.count(), grouped.mean()
-        status = n_scored.apply(statuses, min_group_size=min_group_size)
-        status_by_dim[dim] = status
+        n_scored[dim], means[dim] = grouped.count(), grouped.mean()
+    scored = scores.notna()
+    unlabelled = {dim: scored[df[dim].isna()].sum() for dim in DIMENSIONS}
+    pairs = [(outer, inner) for outer in DIMENSIONS for inner in DIMENSIONS if inner != outer]
+    crossed = {(outer, inner): _scored_by(scored, [df[inner], df[outer]]) for outer, inner in pairs}
+    status_by_dim = {dim: {} for dim in DIMENSIONS}
+    why = []
+    for theme_id in theme_ids:
+        n = {dim: n_scored[dim][theme_id] for dim in DIMENSIONS}
+        inside = {
+            (outer, inner): crossed[(outer, inner)][theme_id]
+            .unstack(fill_value=0)
+            .reindex(index=n[inner].index, columns=n[outer].index, fill_value=0)
+            for outer, inner in pairs
+        }
+        status, hidden = theme_statuses(
+            n, {dim: int(unlabelled[dim][theme_id]) for dim in DIMENSIONS}, inside, min_group_size
+        )
+        for dim in DIMENSIONS:
+            status_by_dim[dim][theme_id] = status[dim]
+        why += [
+            {"dimension": dim, "group": group, "theme": theme_id, "rule": rule}
+            for dim, group, rule in hidden
+        ]
+    frames = []
+    for dim in DIMENSIONS:
         long = pd.DataFrame(
             {
-                "n": n_scored.stack(),
-                "status": status.stack(),
-                "mean": means.stack(),
+                "n": n_scored[dim].stack(),
+                "status": pd.DataFrame(status_by_dim[dim]).stack(),
+                "mean": means[dim].stack(),
             }
         )
         long.index.names = ["group", "theme"]
@@ -234,26 +338,68 @@ def group_table(framework, df, scores, min_group_size) -> tuple[pd.DataFrame, di
         frames.append(long.sort_values(["group", "theme"]))
     table = pd.concat(frames, ignore_index=True)
     table["theme"] = table["theme"].astype(object)
-    return table[["dimension", "group", "theme", "n", "status", "mean"]], status_by_dim
+    return table[["dimension", "group", "theme", "n", "status", "mean"]], status_by_dim, why
 
 
-def comparison_table(framework, df, scores, status_by_dim, min_group_size) -> pd.DataFrame:
-    rows = []
+def gives_away(size: pd.Series, in_set: dict, n: dict, status: dict, min_group_size: int):
+    """For each theme, whether publishing the n and mean of a set of people (``size``
+    scored) next to the shown groups would give away 1..min-1 people: in some dimension, the
+    set less the shown groups wholly inside it, or a shown group that holds the whole set
+    less the set. ``in_set[dim]``, ``n[dim]`` and ``status[dim]`` are tables of groups
+    (down) by themes (across): how many of the set are in the group, its number scored and
+    its status."""
+    leaks = pd.Series(False, index=size.index)
+    for dim in DIMENSIONS:
+        shown = status[dim] == "shown"
+        left = size - n[dim].where(shown & in_set[dim].eq(n[dim])).sum()
+        beyond = (n[dim] - size).where(shown & in_set[dim].eq(size, axis=1))
+        leaks |= (left > 0) & (left < min_group_size)
+        leaks |= ((beyond > 0) & (beyond < min_group_size)).any()
+    return leaks & (size > 0)
+
+
+def comparison_table(framework, df, scores, status_by_dim, min_group_size):
+    """The comparison rows, and why each row that is not made is blank."""
+    n_scored = {dim: scores.groupby(df[dim]).count() for dim in DIMENSIONS}
+    scored = scores.notna()
+    statuses = {d: pd.DataFrame(status_by_dim[d], index=n_scored[d].index) for d in DIMENSIONS}
+    rows, why = [], []
     for name, dim, side_a, side_b in COMPARISONS:
         labels = df[dim]
-        in_a = labels == side_a
+        in_a = (labels == side_a).fillna(False)
         in_b = (labels != side_a) & labels.notna() if side_b is None else labels == side_b
+        in_b = in_b.fillna(False)
+        # Each side and everyone outside both: the number scored in each theme, and in each
+        # group of each dimension.
+        leaks = pd.Series(False, index=scores.columns)
+        for members in (in_a, in_b, ~(in_a | in_b)):
+            in_set = {
+                d: _scored_by(scored[members], [df.loc[members, d]]).reindex(
+                    n_scored[d].index, fill_value=0
+                )
+                for d in DIMENSIONS
+            }
+            leaks |= gives_away(scored[members].sum(), in_set, n_scored, statuses, min_group_size)
         family = []
         for theme in framework.themes:
-            a = scores.loc[in_a.fillna(False), theme.id].dropna()
-            b = scores.loc[in_b.fillna(False), theme.id].dropna()
-            status = status_by_dim[dim][theme.id]
-            hidden = any(
-                side is not None and status.get(side) in SUPPRESSED for side in (side_a, side_b)
-            )
+            a = scores.loc[in_a, theme.id].dropna()
+            b = scores.loc[in_b, theme.id].dropna()
+            status = {d: status_by_dim[d][theme.id] for d in DIMENSIONS}
             row = {"name": name, "theme": theme.id}
-            if len(a) >= min_group_size and len(b) >= min_group_size and not hidden:
-                t, p = stats.ttest_ind(a, b, equal_var=False)
+            reason = None
+            if len(a) < min_group_size or len(b) < min_group_size:
+                reason = "too_small"
+            elif any(
+                side is not None and status[dim].get(side) in SUPPRESSED
+                for side in (side_a, side_b)
+            ):
+                reason = "side_hidden"
+            elif leaks[theme.id]:
+                reason = "gives_away"
+            if reason is None:
+                t, p = np.nan, np.nan  # no t without a spread: its denominator is 0
+                if a.var() / len(a) + b.var() / len(b) > 0:
+                    t, p = stats.ttest_ind(a, b, equal_var=False)
                 delta = cliffs_delta(a, b)
                 row.update(
                     n_a=len(a),
@@ -266,6 +412,8 @@ def comparison_table(framework, df, scores, status_by_dim, min_group_size) -> pd
                     cliffs_delta=delta,
                     magnitude=magnitude(delta),
                 )
+            else:
+                why.append({"name": name, "theme": theme.id, "reason": reason})
             family.append(row)
         family = pd.DataFrame(family)
         if "welch_p" not in family:
@@ -286,15 +434,15 @@ def comparison_table(framework, df, scores, status_by_dim, min_group_size) -> pd
         "cliffs_delta",
         "magnitude",
     ]
-    return pd.concat(rows, ignore_index=True).reindex(columns=columns)
+    return pd.concat(rows, ignore_index=True).reindex(columns=columns), why
 
 
 def analyse_round(framework, df: pd.DataFrame, *, min_group_size: int) -> dict:
     answers, items = item_table(framework, df)
     scores = theme_scores(framework, answers)
     themes = theme_table(framework, answers, items, scores)
-    groups, status_by_dim = group_table(framework, df, scores, min_group_size)
-    comparisons = comparison_table(framework, df, scores, status_by_dim, min_group_size)
+    groups, status_by_dim, hidden = group_table(framework, df, scores, min_group_size)
+    comparisons, not_made = comparison_table(framework, df, scores, status_by_dim, min_group_size)
     item_rows = _records(items.drop(columns="variance_truncated"))
     for row, freq in zip(item_rows, items["frequencies"], strict=True):
         row["frequencies"] = freq
@@ -305,4 +453,8 @@ def analyse_round(framework, df: pd.DataFrame, *, min_group_size: int) -> dict:
         "items": item_rows,
         "groups": _records(groups),
         "comparisons": _records(comparisons),
+        # Not part of the engine's output: why each complementary group was hidden
+        # (single_primary, remainder or nested) and why each blank comparison row is blank
+        # (too_small, side_hidden or gives_away).
+        "why": {"groups": hidden, "comparisons": not_made},
     }
