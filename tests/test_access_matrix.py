@@ -26,6 +26,7 @@ from stackup.partnerships import services
 from stackup.partnerships.models import Invitation, Membership, Organisation, Role, Round
 from stackup.partnerships.models_email import EmailBatch, EmailBatchKind, EmailBatchStatus
 from tests.partnerships.factories import World, build_world
+from tests.results.report_data import REPORT_PAGES, respond
 
 SIGN_IN = "/account/sign-in/"
 
@@ -365,8 +366,6 @@ RESULTS_READERS = {**ANY_ROLE, "helper": FORBIDDEN}
 
 def _published_round(w: World) -> dict[str, Any]:
     """Our round, answered and published, so the report has numbers to show."""
-    from tests.results.report_data import respond
-
     w.round = respond(w.round)
     return {}
 
@@ -375,16 +374,7 @@ RESULT_PAGES = [
     Page("index", _slug, RESULTS_READERS, prepare=_published_round, namespace="results"),
     *(
         Page(name, _round, RESULTS_READERS, prepare=_published_round, namespace="results")
-        for name in (
-            "overview",
-            "perspectives",
-            "agreement",
-            "balance",
-            "benefits_barriers",
-            "change",
-            "comments",
-            "methodology",
-        )
+        for name in REPORT_PAGES
     ),
     Page(
         "theme",

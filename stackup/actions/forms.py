@@ -59,6 +59,22 @@ def _text(label, *, required: bool = False, required_message=None, **kwargs):
     )
 
 
+def _pick(label, *, message, field_class=forms.ChoiceField, **kwargs):
+    """A choice whose errors for nothing chosen and for a choice not offered say the same."""
+    return field_class(
+        label=label, error_messages={"required": message, "invalid_choice": message}, **kwargs
+    )
+
+
+def _owner_field() -> forms.ChoiceField:
+    """The owner organisation; its choices are set per form (see ``_OwnerMixin``)."""
+    return forms.ChoiceField(
+        label=_("Owner organisation"),
+        required=False,
+        error_messages={"invalid_choice": _("Select an organisation from the list")},
+    )
+
+
 def _owner_choices(organisations) -> list[tuple[str, str]]:
     return [(str(o.pk), o.name) for o in organisations]
 
@@ -100,11 +116,7 @@ class ActionForm(_OwnerMixin, ServiceErrorsMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Select a statement from the list")},
     )
-    owner = forms.ChoiceField(
-        label=_("Owner organisation"),
-        required=False,
-        error_messages={"invalid_choice": _("Select an organisation from the list")},
-    )
+    owner = _owner_field()
     lead_person = _char(
         _("Lead person"),
         max_length=LEAD_PERSON_MAX,
@@ -112,23 +124,17 @@ class ActionForm(_OwnerMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("A name or a role, like Head of Community Safety."),
     )
     due_on = DateInputField(label=_("Due date"), required=False)
-    status = forms.ChoiceField(
+    status = _pick(
         label=_("Status"),
         choices=ActionStatus.choices,
         initial=ActionStatus.NOT_STARTED,
-        error_messages={
-            "required": _("Select the action's status"),
-            "invalid_choice": _("Select the action's status"),
-        },
+        message=_("Select the action's status"),
     )
-    public = forms.ChoiceField(
+    public = _pick(
         label=_("Show this action on the public page?"),
         choices=YES_NO,
         initial="no",
-        error_messages={
-            "required": _("Select yes if the action is shown on the public page"),
-            "invalid_choice": _("Select yes if the action is shown on the public page"),
-        },
+        message=_("Select yes if the action is shown on the public page"),
     )
 
     def __init__(
@@ -204,14 +210,11 @@ class BenefitForm(ServiceErrorsMixin, forms.Form):
         help_text=_("One web address a line, starting with https://"),
         error_messages={"max_length": _("The links must be 10,000 characters or fewer")},
     )
-    status = forms.ChoiceField(
+    status = _pick(
         label=_("How far has the benefit got?"),
         choices=BenefitStatus.choices,
         initial=BenefitStatus.AIMED_FOR,
-        error_messages={
-            "required": _("Select how far the benefit has got"),
-            "invalid_choice": _("Select how far the benefit has got"),
-        },
+        message=_("Select how far the benefit has got"),
     )
 
 
@@ -227,51 +230,37 @@ class RiskForm(_OwnerMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("What could go wrong, in a sentence."),
     )
     description = _text(_("Description"))
-    likelihood = forms.TypedChoiceField(
+    likelihood = _pick(
         label=_("Likelihood"),
         choices=SCORE_CHOICES,
         coerce=int,
         help_text=_("1 is very unlikely, 5 is almost certain."),
-        error_messages={
-            "required": _("Select how likely the risk is"),
-            "invalid_choice": _("Select how likely the risk is"),
-        },
+        message=_("Select how likely the risk is"),
+        field_class=forms.TypedChoiceField,
     )
-    impact = forms.TypedChoiceField(
+    impact = _pick(
         label=_("Impact"),
         choices=SCORE_CHOICES,
         coerce=int,
         help_text=_("1 is very small, 5 is very serious."),
-        error_messages={
-            "required": _("Select how big the impact would be"),
-            "invalid_choice": _("Select how big the impact would be"),
-        },
+        message=_("Select how big the impact would be"),
+        field_class=forms.TypedChoiceField,
     )
-    owner = forms.ChoiceField(
-        label=_("Owner organisation"),
-        required=False,
-        error_messages={"invalid_choice": _("Select an organisation from the list")},
-    )
+    owner = _owner_field()
     mitigation = _text(
         _("Mitigation"), help_text=_("What is being done to make it less likely or less serious.")
     )
-    key_leader_dependency = forms.ChoiceField(
+    key_leader_dependency = _pick(
         label=_("Is this the risk that the collaboration depends on a few key leaders?"),
         choices=YES_NO,
         initial="no",
-        error_messages={
-            "required": _("Select yes if the risk is about depending on a few key leaders"),
-            "invalid_choice": _("Select yes if the risk is about depending on a few key leaders"),
-        },
+        message=_("Select yes if the risk is about depending on a few key leaders"),
     )
-    status = forms.ChoiceField(
+    status = _pick(
         label=_("Status"),
         choices=RiskStatus.choices,
         initial=RiskStatus.OPEN,
-        error_messages={
-            "required": _("Select open or closed"),
-            "invalid_choice": _("Select open or closed"),
-        },
+        message=_("Select open or closed"),
     )
 
     def __init__(self, *args, organisations, **kwargs):
@@ -311,11 +300,7 @@ class ActionFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Select a status from the list")},
     )
-    owner = forms.ChoiceField(
-        label=_("Owner organisation"),
-        required=False,
-        error_messages={"invalid_choice": _("Select an organisation from the list")},
-    )
+    owner = _owner_field()
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -337,13 +322,10 @@ class ActionFilterForm(forms.Form):
 
 
 class PublicPageForm(forms.Form):
-    enabled = forms.ChoiceField(
+    enabled = _pick(
         label=_("Show the public “you said, we did” page?"),
         choices=YES_NO,
-        error_messages={
-            "required": _("Select yes to show the public page"),
-            "invalid_choice": _("Select yes to show the public page"),
-        },
+        message=_("Select yes to show the public page"),
     )
 
 

@@ -39,7 +39,7 @@ from stackup.actions.models import (
 )
 from stackup.core.audit import audit_log
 from stackup.partnerships.models import Organisation, Partnership
-from stackup.partnerships.services import ServiceError
+from stackup.partnerships.services import ServiceError, _clean_text
 
 __all__ = [
     "EARLIEST_DATE",
@@ -67,16 +67,9 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 def _line(value: Any, *, label: str, max_length: int, field: str, required: bool) -> str:
     """One line of text: spaces and line breaks run together."""
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise ServiceError(_("Enter the %(label)s") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise ServiceError(
-            _("The %(label)s must be %(n)s characters or fewer")
-            % {"label": label, "n": max_length},
-            field=field,
-        )
-    return text
+    return _clean_text(
+        str(value or ""), label=label, max_length=max_length, required=required, field=field
+    )
 
 
 def _text(value: Any, *, label: str, field: str, required: bool = False) -> str:
@@ -233,6 +226,13 @@ def _audit_data(action: Action) -> dict[str, Any]:
     }
 
 
+def _save_fields(instance, fields: dict[str, Any]) -> None:
+    """Set the checked ``fields`` on ``instance`` and save just those (and ``updated_at``)."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=[*fields, "updated_at"])
+
+
 # --- Actions ------------------------------------------------------------------------------
 
 
@@ -304,9 +304,7 @@ def action_update(
         public=public,
     )
     before = _audit_data(action)
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.save(update_fields=[*fields, "updated_at"])
+    _save_fields(action, fields)
     audit_log(
         action="action.update",
         summary=f"Changed action {action.title}",
@@ -404,9 +402,7 @@ def benefit_claim_save(
                 _("Someone else saved this benefit at the same time. Try again"), field=None
             ) from None
     else:
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save(update_fields=[*fields, "updated_at"])
+        _save_fields(existing, fields)
         saved = existing
     audit_log(
         action="benefit.save",
@@ -534,9 +530,7 @@ def risk_update(
         key_leader_dependency=key_leader_dependency,
     )
     before = _risk_data(risk)
-    for name, value in fields.items():
-        setattr(risk, name, value)
-    risk.save(update_fields=[*fields, "updated_at"])
+    _save_fields(risk, fields)
     audit_log(
         action="risk.update",
         summary=f"Changed risk {risk.title} (score {risk.score})",

@@ -11,7 +11,6 @@ redirect (POST-redirect-GET), and work without JavaScript.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +39,7 @@ from stackup.partnerships import access
 from stackup.partnerships.access import Access, Permission
 from stackup.partnerships.selectors import organisations_for
 from stackup.partnerships.services import ServiceError
-from stackup.partnerships.views import format_date, format_datetime
+from stackup.partnerships.views import format_date, format_datetime, pagination_items
 
 GET_POST = ["GET", "HEAD", "POST"]
 ACTIONS_PER_PAGE = 50
@@ -114,38 +113,6 @@ def _owner_choices(acc: Access) -> tuple[list, bool]:
         return organisations, True
     own = acc.membership.organisation_id
     return [o for o in organisations if o.pk == own], False
-
-
-def _page_links(page, base_url: str, query: dict[str, str], label: str) -> dict[str, Any] | None:
-    """GOV.UK pagination parameters that keep the filters in every link."""
-    if page.paginator.num_pages < 2:
-        return None
-
-    def href(n: int) -> str:
-        return f"{base_url}?{urlencode({**query, 'page': n})}"
-
-    number, last = page.number, page.paginator.num_pages
-    shown = sorted({1, last, number - 1, number, number + 1} & set(range(1, last + 1)))
-    items: list[dict[str, Any]] = []
-    previous = None
-    for n in shown:
-        if previous is not None and n - previous > 1:
-            items.append({"ellipsis": True})
-        items.append(
-            {
-                "number": n,
-                "href": href(n),
-                "current": n == number,
-                "visuallyHiddenText": _("Page %(n)s") % {"n": n},
-            }
-        )
-        previous = n
-    params: dict[str, Any] = {"items": items, "landmarkLabel": label}
-    if page.has_previous():
-        params["previous"] = {"href": href(page.previous_page_number()), "text": _("Previous")}
-    if page.has_next():
-        params["next"] = {"href": href(page.next_page_number()), "text": _("Next")}
-    return params
 
 
 def _action_context(acc: Access, action: Action, index, moved=None) -> dict[str, Any]:
@@ -226,7 +193,9 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": bool(query),
             "page": page,
             "rows": [_action_context(acc, action, index, moved) for action in page.object_list],
-            "pagination": _page_links(page, base_url, query, _("Pages of the action plan")),
+            "pagination": pagination_items(
+                page, base_url, label=_("Pages of the action plan"), query=query
+            ),
             "can_add": _can_add_actions(acc),
             "can_manage": acc.can(Permission.EDIT_ALL_ACTIONS),
         },

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -557,8 +558,19 @@ def response_rates(request: HttpRequest, slug: str, round_id: int) -> HttpRespon
 # --- Audit log -----------------------------------------------------------------------------
 
 
-def pagination_items(page, base_url: str) -> dict[str, Any]:
-    """Parameters for GOV.UK's pagination component: first, last, and the pages near this one."""
+def pagination_items(
+    page, base_url: str, *, label: str, query: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """Parameters for GOV.UK's pagination component: first, last, and the pages near this one.
+
+    Every link keeps ``query`` (for example the filters of a list). None when there is one page.
+    """
+    if page.paginator.num_pages < 2:
+        return None
+
+    def href(n: int) -> str:
+        return f"{base_url}?{urlencode({**(query or {}), 'page': n})}"
+
     number, last = page.number, page.paginator.num_pages
     shown = sorted({1, last, number - 1, number, number + 1} & set(range(1, last + 1)))
     items: list[dict[str, Any]] = []
@@ -569,20 +581,17 @@ def pagination_items(page, base_url: str) -> dict[str, Any]:
         items.append(
             {
                 "number": n,
-                "href": f"{base_url}?page={n}",
+                "href": href(n),
                 "current": n == number,
                 "visuallyHiddenText": _("Page %(n)s") % {"n": n},
             }
         )
         previous = n
-    params: dict[str, Any] = {"items": items, "landmarkLabel": _("Pages of the audit log")}
+    params: dict[str, Any] = {"items": items, "landmarkLabel": label}
     if page.has_previous():
-        params["previous"] = {
-            "href": f"{base_url}?page={page.previous_page_number()}",
-            "text": _("Previous"),
-        }
+        params["previous"] = {"href": href(page.previous_page_number()), "text": _("Previous")}
     if page.has_next():
-        params["next"] = {"href": f"{base_url}?page={page.next_page_number()}", "text": _("Next")}
+        params["next"] = {"href": href(page.next_page_number()), "text": _("Next")}
     return params
 
 
@@ -601,8 +610,6 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": acc.partnership,
             "page": page,
-            "pagination": pagination_items(page, base_url)
-            if page.paginator.num_pages > 1
-            else None,
+            "pagination": pagination_items(page, base_url, label=_("Pages of the audit log")),
         },
     )

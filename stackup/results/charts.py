@@ -13,7 +13,7 @@ of a few dozen bars stays a few kilobytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -64,6 +64,19 @@ def _rect(x: float, y: float, w: float, h: float, fill: str, extra: str = "") ->
         f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(w, 0))}" height="{_n(h)}" '
         f'fill="{fill}"{(" " + extra) if extra else ""}/>'
     )
+
+
+def _scale_ticks(
+    x: Callable[[float], float], scale_min: int, scale_max: int, *, top: float, bottom: float
+) -> list[str]:
+    """A grid line from ``top`` to ``bottom`` at each point of the scale, numbered below."""
+    parts = []
+    for tick in range(scale_min, scale_max + 1):
+        parts.append(
+            f'<path d="M{_n(x(tick))} {_n(top)}V{_n(bottom)}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(_text(x(tick), bottom + 18, str(tick), 'text-anchor="middle"'))
+    return parts
 
 
 def _patterns(chart_id: str, styles: Sequence[tuple[str, str, str]]) -> str:
@@ -122,11 +135,7 @@ def score_chart(
     height = top + row * len(bars) + 30.0
     parts = _open(chart_id, title, height, description)
     bottom = top + row * len(bars)
-    for tick in range(scale_min, scale_max + 1):
-        parts.append(
-            f'<path d="M{_n(x(tick))} {_n(top)}V{_n(bottom)}" stroke="{GRID}" stroke-width="1"/>'
-        )
-        parts.append(_text(x(tick), bottom + 18, str(tick), 'text-anchor="middle"'))
+    parts.extend(_scale_ticks(x, scale_min, scale_max, top=top, bottom=bottom))
     for i, bar in enumerate(bars):
         y = top + row * i
         parts.append(_text(left, y + 15, bar.label))
@@ -257,11 +266,7 @@ def pair_chart(
             _rect(left, 6 + 22 * s, 28, 16, _fill(chart_id, s, styles), f'stroke="{TEXT}"')
         )
         parts.append(_text(left + 36, 19 + 22 * s, name))
-    for tick in range(scale_min, scale_max + 1):
-        parts.append(
-            f'<path d="M{_n(x(tick))} {_n(top)}V{_n(bottom)}" stroke="{GRID}" stroke-width="1"/>'
-        )
-        parts.append(_text(x(tick), bottom + 18, str(tick), 'text-anchor="middle"'))
+    parts.extend(_scale_ticks(x, scale_min, scale_max, top=top, bottom=bottom))
     for i, bar in enumerate(bars):
         y = top + row * i
         parts.append(_text(left, y + 14, bar.label))

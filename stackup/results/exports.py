@@ -58,16 +58,9 @@ __all__ = [
     "table_names",
 ]
 
-BANDS = {
-    "strength": gettext_lazy("Strength"),
-    "borderline": gettext_lazy("Borderline"),
-    "concern": gettext_lazy("Concern"),
-}
-DIMENSIONS = {
-    "stakeholder_group": gettext_lazy("Stakeholder group"),
-    "role_level": gettext_lazy("Role level"),
-    "organisation": gettext_lazy("Organisation"),
-}
+# The same labels as the report's.
+BANDS = presentation.BANDS
+DIMENSIONS = presentation.DIMENSIONS
 STATUSES = {
     "shown": gettext_lazy("Shown"),
     "suppressed_primary": gettext_lazy("Hidden: fewer people than the minimum group size"),
@@ -76,12 +69,7 @@ STATUSES = {
     ),
     "empty": gettext_lazy("No one in this group"),
 }
-COMPARISONS = {
-    "service_users_vs_professionals": gettext_lazy(
-        "People who use services compared with everyone else"
-    ),
-    "frontline_vs_leaders": gettext_lazy("Frontline staff compared with senior leaders"),
-}
+COMPARISONS = presentation.COMPARISON_TITLES
 MAGNITUDES = {
     "negligible": gettext_lazy("Negligible"),
     "small": gettext_lazy("Small"),

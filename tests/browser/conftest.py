@@ -160,3 +160,12 @@ def check_page(axe_source, html_validator):
         assert violations == [], f"axe violations on {label}: {violations}"
 
     return check
+
+
+@pytest.fixture
+def no_js(browser):
+    """A page in a browser context with JavaScript switched off."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()

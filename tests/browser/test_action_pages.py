@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from stackup.actions.models import Action, ActionNote, BenefitClaim, Risk
-from tests.browser.test_coordinator_pages import banner, follow, heading, sign_in, submit
+from tests.browser.helpers import banner, follow, heading, sign_in, submit
 from tests.partnerships.factories import (
     make_member,
     make_organisation,
@@ -33,18 +33,10 @@ def partnership(transactional_db):
     return partnership
 
 
-@pytest.fixture
-def no_js(browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_action_plan_journey_without_javascript(no_js, live_server, check_page, partnership):
     page = no_js
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, EMAIL)
     page.goto(f"{base}/partnerships/riverside/")
     # The partnership's page, with its new links.
     check_page(page, js=False, context="partnership with links to the action plan")
@@ -133,7 +125,7 @@ def test_benefits_risks_and_public_page_without_javascript(
 ):
     page = no_js
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, EMAIL)
 
     # Benefits: the list, the form's error state, a saved claim.
     page.goto(f"{base}/partnerships/riverside/")
@@ -189,7 +181,7 @@ def test_benefits_risks_and_public_page_without_javascript(
 def test_the_action_forms_error_summary_moves_focus(page, live_server, check_page, partnership):
     """With JavaScript on, the summary takes focus and each link lands on its box."""
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, EMAIL)
     page.goto(f"{base}/partnerships/riverside/actions/add/")
     page.locator("#id_due_on").fill("31")
     page.locator("#id_due_on-month").fill("2")

@@ -14,7 +14,8 @@ import pytest
 
 from stackup.core.models import AuditEvent
 from stackup.partnerships.models import Membership, Organisation, Round
-from tests.partnerships.factories import PASSWORD, make_member, make_partnership
+from tests.browser.helpers import banner, follow, heading, sign_in, submit
+from tests.partnerships.factories import make_member, make_partnership
 
 EMAIL = "coordinator@example.org"
 
@@ -29,50 +30,10 @@ def partnership(transactional_db):
     return partnership
 
 
-@pytest.fixture
-def no_js(browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def submit(page, button: str):
-    """Press a button (a form post) and return the response of the page it ends on."""
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=button).click()
-    return navigation.value
-
-
-def follow(page, link: str, exact: bool = False):
-    """Follow a link, or a link that looks like a button (GOV.UK gives those role=button)."""
-    target = page.get_by_role("link", name=link, exact=exact).or_(
-        page.locator("a[role=button]").filter(has_text=link)
-    )
-    with page.expect_navigation() as navigation:
-        target.first.click()
-    return navigation.value
-
-
-def sign_in(page, base: str) -> None:
-    page.goto(base + "/account/sign-in/")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    submit(page, "Sign in")
-
-
-def heading(page) -> str:
-    return page.locator("h1").inner_text().strip()
-
-
-def banner(page) -> str:
-    return page.locator(".govuk-notification-banner--success").inner_text()
-
-
 def test_coordinator_journey_without_javascript(no_js, live_server, check_page, partnership):
     page = no_js
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, EMAIL)
 
     # Your partnerships → the partnership.
     response = follow(page, "Your partnerships")
@@ -185,7 +146,7 @@ def test_remaining_pages_without_javascript(no_js, live_server, check_page, part
     page = no_js
     base = live_server.url
     make_member(partnership, "helper@example.org", "helper")
-    sign_in(page, base)
+    sign_in(page, base, EMAIL)
     page.goto(f"{base}/partnerships/riverside/people/")
     response = follow(page, "Change role of helper@example.org")
     check_page(page, html=response.text(), js=False)
@@ -210,7 +171,7 @@ def test_remaining_pages_without_javascript(no_js, live_server, check_page, part
 
 def test_error_summary_takes_focus_and_links_to_the_boxes(page, live_server, partnership):
     """With JavaScript on, GOV.UK Frontend focuses the summary; each link focuses its box."""
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, EMAIL)
     page.goto(f"{live_server.url}/partnerships/riverside/rounds/new/")
     page.locator("#id_opens_on").fill("1")
     page.locator("#id_opens_on-year").fill("2026")

@@ -18,20 +18,12 @@ from django.urls import reverse
 
 from benchmarks.pageweight import BIN, ROOT, PageWeight, Transfer, served_product
 from stackup.partnerships.models import RoundStatus
-from tests.partnerships.factories import PASSWORD, build_world, make_round
-from tests.results.report_data import respond
+from tests.browser.helpers import sign_in
+from tests.partnerships.factories import build_world, make_round
+from tests.results.report_data import REPORT_PAGES, respond
 
 PAGE_BUDGET = 150 * 1024
-PAGES = [
-    "overview",
-    "perspectives",
-    "agreement",
-    "balance",
-    "benefits_barriers",
-    "change",
-    "comments",
-    "methodology",
-]
+PAGES = REPORT_PAGES
 
 
 def report_paths(slug: str, round_id: int, themes: list[str]) -> list[str]:
@@ -51,22 +43,6 @@ def rounds(transactional_db):
     published = respond(make_round(world.partnership, "Spring 2027"))
     open_round = respond(world.round, status=RoundStatus.OPEN)
     return world, earlier, published, open_round
-
-
-@pytest.fixture
-def no_js(browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/account/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def test_every_report_page_passes_the_checks_without_javascript(

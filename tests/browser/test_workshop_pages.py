@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from stackup.actions import services as action_services
-from tests.browser.test_results_pages import no_js, sign_in  # noqa: F401 - fixtures
+from tests.browser.helpers import sign_in
 from tests.partnerships.factories import build_world, make_round
 from tests.results.report_data import respond
 
@@ -27,7 +27,7 @@ def published(transactional_db):
     return world, round_
 
 
-def test_workshop_pages_without_javascript(no_js, live_server, check_page, published):  # noqa: F811
+def test_workshop_pages_without_javascript(no_js, live_server, check_page, published):
     world, round_ = published
     page = no_js
     base = live_server.url
@@ -68,7 +68,7 @@ def test_the_arrow_keys_move_between_starters(browser, live_server, published):
     context.close()
 
 
-def test_the_public_page_for_anyone(no_js, live_server, check_page, published):  # noqa: F811
+def test_the_public_page_for_anyone(no_js, live_server, check_page, published):
     world, _round = published
     page = no_js
     url = live_server.url + reverse(

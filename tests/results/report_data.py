@@ -24,6 +24,18 @@ COMMENTED_THEME = "sharing_power"
 FEW_COMMENTS_THEME = "common_purpose"
 COMMENT = "Decisions are still made before the partnership meets"
 
+#: The report's pages that show one round (the theme pages and the downloads aside).
+REPORT_PAGES = [
+    "overview",
+    "perspectives",
+    "agreement",
+    "balance",
+    "benefits_barriers",
+    "change",
+    "comments",
+    "methodology",
+]
+
 
 def _answer(item: dict[str, Any], value: int) -> int:
     """The stored answer that counts as ``value`` once reverse-keyed items are turned round."""
@@ -70,34 +82,30 @@ def entries(framework: dict[str, Any], *, small_group: bool = True) -> list[dict
     return rows
 
 
-def respond(round_: Round, *, small_group: bool = True, status: str = RoundStatus.PUBLISHED):
-    """Open ``round_``, record the responses, then move it on to ``status``."""
+def _record(round_: Round, rows: list[dict[str, Any]], *, status: str, **kwargs) -> Round:
+    """Open ``round_`` if it is a draft, record ``rows``, then move it on to ``status``."""
     if round_.status == RoundStatus.DRAFT:
         round_ = services.round_set_status(round=round_, status=RoundStatus.OPEN)
-    responding_services.responses_bulk_record(
-        round=round_,
-        entries=entries(round_.framework.as_document(), small_group=small_group),
-        submitted_on=dt.date(2026, 3, 16),
-    )
+    responding_services.responses_bulk_record(round=round_, entries=rows, **kwargs)
     for step in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
         if round_.status == status:
             break
         round_ = services.round_set_status(round=round_, status=step)
     round_.refresh_from_db()
     return round_
+
+
+def respond(round_: Round, *, small_group: bool = True, status: str = RoundStatus.PUBLISHED):
+    """Open ``round_``, record the responses, then move it on to ``status``."""
+    return _record(
+        round_,
+        entries(round_.framework.as_document(), small_group=small_group),
+        status=status,
+        submitted_on=dt.date(2026, 3, 16),
+    )
 
 
 def respond_few(round_: Round, count: int = 3, status: str = RoundStatus.PUBLISHED) -> Round:
     """A round with fewer respondents than its minimum group size."""
-    if round_.status == RoundStatus.DRAFT:
-        round_ = services.round_set_status(round=round_, status=RoundStatus.OPEN)
-    framework = round_.framework.as_document()
-    responding_services.responses_bulk_record(
-        round=round_, entries=entries(framework, small_group=False)[:count]
-    )
-    for step in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
-        if round_.status == status:
-            break
-        round_ = services.round_set_status(round=round_, status=step)
-    round_.refresh_from_db()
-    return round_
+    rows = entries(round_.framework.as_document(), small_group=False)[:count]
+    return _record(round_, rows, status=status)

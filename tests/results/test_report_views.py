@@ -16,21 +16,13 @@ from tests.results.report_data import (
     COMMENT,
     COMMENTED_THEME,
     FEW_COMMENTS_THEME,
+    REPORT_PAGES,
     SMALL_GROUP_TEXTS,
     respond,
     respond_few,
 )
 
-PAGES = [
-    "overview",
-    "perspectives",
-    "agreement",
-    "balance",
-    "benefits_barriers",
-    "change",
-    "comments",
-    "methodology",
-]
+PAGES = REPORT_PAGES
 THEMES = ["service_user_perspective", "common_purpose", "whole_system", "sharing_power"]
 HIDDEN = "Hidden to protect anonymity"
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
