@@ -8,9 +8,9 @@ class Command(BaseCommand):
         "Create the fictional demo partnership: nine member organisations, a coordinator, "
         "a viewer, a helper and a partner lead, two published rounds (Spring 2025 and Autumn "
         "2025) and an open round (Spring 2026) with 40 invitations and its open link, and a few "
-        "hundred seeded responses in the three rounds; an action plan with progress notes, benefit claims with "
-        "evidence, a risk register, and the public page switched on. Safe to run again: what "
-        "exists already is left as it is.\n\n"
+        "hundred seeded responses in the three rounds; an action plan with progress notes, "
+        "benefit claims with evidence, a risk register, and the public page switched on. Safe "
+        "to run again: what exists already is left as it is.\n\n"
         "Example: stackup load_demo"
     )
 
