@@ -290,7 +290,9 @@ def action_update(
     public: bool = False,
     acting_user=None,
 ) -> Action:
-    action = Action.objects.select_for_update().select_related("owner").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",)).select_related("owner").get(pk=action.pk)
+    )
     fields = _action_fields(
         partnership=action.partnership,
         title=title,
@@ -517,7 +519,7 @@ def risk_update(
     key_leader_dependency: bool = False,
     acting_user=None,
 ) -> Risk:
-    risk = Risk.objects.select_for_update().select_related("owner").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("owner").get(pk=risk.pk)
     fields = _risk_fields(
         partnership=risk.partnership,
         title=title,
