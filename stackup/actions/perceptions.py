@@ -13,7 +13,8 @@ from typing import Any
 
 from stackup.partnerships.access import Access, Permission
 from stackup.partnerships.models import Partnership, Round, RoundStatus
-from stackup.results.document import RESULT_STATUSES, results_document
+from stackup.results.document import RESULT_STATUSES, results_document, round_order
+from stackup.results.presentation import SIGNIFICANCE
 
 #: The theme whose weakness flags the risk that the partnership depends on a few leaders.
 SUSTAINABILITY_THEME = "sustainability"
@@ -31,7 +32,7 @@ def visible_result_rounds(partnership: Partnership, acc: Access | None) -> list[
     rounds = Round.objects.filter(partnership=partnership, status__in=statuses).select_related(
         "framework", "partnership"
     )
-    return sorted(rounds, key=lambda r: (r.opens_on or r.created_at.date(), r.created_at))
+    return sorted(rounds, key=round_order)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Movement:
 
     @property
     def significant(self) -> bool:
-        return self.p_adjusted is not None and self.p_adjusted < 0.05
+        return self.p_adjusted is not None and self.p_adjusted < SIGNIFICANCE
 
 
 def movements(rounds: list[Round]) -> dict[tuple[str, str], Movement]:
@@ -81,29 +82,32 @@ def movements(rounds: list[Round]) -> dict[tuple[str, str], Movement]:
     return found
 
 
-def benefit_perceptions(rounds: list[Round]) -> dict[str, Any]:
+def documents(rounds: list[Round]) -> list[dict[str, Any]]:
+    """Each round's results document, in the same order: read once, used by several views."""
+    return [results_document(round_) for round_ in rounds]
+
+
+def benefit_perceptions(documents: list[dict[str, Any]]) -> dict[str, Any]:
     """The latest round's share of respondents who said each benefit was achieved."""
-    if not rounds:
+    if not documents:
         return {"round": None, "shares": {}}
-    latest = rounds[-1]
-    document = results_document(latest)
+    latest = documents[-1]
     return {
-        "round": latest.name,
-        "shares": {row["id"]: row["share_achieved"] for row in document["benefits"]},
+        "round": latest["round"],
+        "shares": {row["id"]: row["share_achieved"] for row in latest["benefits"]},
     }
 
 
-def barrier_ratings(rounds: list[Round]) -> dict[str, Any]:
+def barrier_ratings(documents: list[dict[str, Any]]) -> dict[str, Any]:
     """Each barrier's mean rating (0 not at all to 3 a lot) in every round, oldest first."""
     by_barrier: dict[str, dict[str, float | None]] = {}
     titles: dict[str, str] = {}
-    for round_ in rounds:
-        document = results_document(round_)
+    for document in documents:
         titles.update(document["labels"]["barriers"])
         for row in document["barriers"]:
-            by_barrier.setdefault(row["id"], {})[round_.name] = row["mean"]
+            by_barrier.setdefault(row["id"], {})[document["round"]] = row["mean"]
     return {
-        "rounds": [r.name for r in rounds],
+        "rounds": [document["round"] for document in documents],
         "barriers": [
             {"id": barrier_id, "title": titles.get(barrier_id, barrier_id), "means": means}
             for barrier_id, means in by_barrier.items()
@@ -111,14 +115,14 @@ def barrier_ratings(rounds: list[Round]) -> dict[str, Any]:
     }
 
 
-def sustainability_warning(rounds: list[Round]) -> dict[str, Any] | None:
+def sustainability_warning(documents: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Details when the latest round's sustainability theme is weak, else None.
 
     Weak means banded "concern", or fewer than half of the answers positive.
     """
-    if not rounds:
+    if not documents:
         return None
-    document = results_document(rounds[-1])
+    document = documents[-1]
     for theme in document["themes"]:
         if theme["id"] != SUSTAINABILITY_THEME or theme["mean"] is None:
             continue
@@ -127,7 +131,7 @@ def sustainability_warning(rounds: list[Round]) -> dict[str, Any] | None:
         )
         if weak:
             return {
-                "round": rounds[-1].name,
+                "round": document["round"],
                 "title": document["labels"]["themes"][theme["id"]]["title"],
                 "mean": theme["mean"],
                 "pct_positive": theme["pct_positive"],

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+
 from stackup.actions.models import Action
 from stackup.partnerships.models import Partnership, Round, RoundStatus
-from stackup.results.document import results_document
+from stackup.results.document import results_document, round_order
 
 SERVICE_USERS = "service_users_vs_professionals"
 
@@ -39,9 +41,7 @@ class PublicPage:
 
 def latest_published_round(partnership: Partnership) -> Round | None:
     rounds = partnership.rounds.filter(status=RoundStatus.PUBLISHED).select_related("framework")
-    return max(
-        rounds, key=lambda r: (r.opens_on or r.created_at.date(), r.created_at), default=None
-    )
+    return max(rounds, key=round_order, default=None)
 
 
 def _headlines(document: dict[str, Any]) -> list[Headline]:
@@ -79,11 +79,33 @@ def public_page(*, partnership: Partnership) -> PublicPage:
     )
     if round_ is None:
         return PublicPage(partnership=partnership, round=None, actions=actions)
-    document = results_document(round_)
+    n_respondents, headlines = _published_headlines(round_)
     return PublicPage(
         partnership=partnership,
         round=round_,
-        n_respondents=document["n_respondents"] if document["available"] else None,
-        headlines=_headlines(document),
+        n_respondents=n_respondents,
+        headlines=headlines,
         actions=actions,
     )
+
+
+#: How long the public page keeps a round's headlines before working them out again.
+HEADLINES_CACHE_SECONDS = 3600
+
+
+def _published_headlines(round_: Round) -> tuple[int | None, list[Headline]]:
+    """The round's headlines, cached: the page needs no sign-in, so every visit must be cheap.
+
+    The key holds the round's status and number of responses, so publishing again after a
+    change gives new headlines at once.
+    """
+    key = f"public-headlines:{round_.pk}:{round_.status}:{round_.responses.count()}"
+    found = cache.get(key)
+    if found is None:
+        document = results_document(round_)
+        found = (
+            document["n_respondents"] if document["available"] else None,
+            _headlines(document),
+        )
+        cache.set(key, found, HEADLINES_CACHE_SECONDS)
+    return found

@@ -134,7 +134,8 @@ def _movements(acc: Access) -> dict:
 
 def _benefit_perceptions(acc: Access) -> dict[str, Any]:
     """What respondents said about each benefit in the latest round this person may see."""
-    seen = perceptions.benefit_perceptions(perceptions.visible_result_rounds(acc.partnership, acc))
+    rounds = perceptions.visible_result_rounds(acc.partnership, acc)
+    seen = perceptions.benefit_perceptions(perceptions.documents(rounds[-1:]))
     if seen["round"] is None:
         return {"perceptions": None, "perceptions_round": None}
     return {
@@ -144,8 +145,8 @@ def _benefit_perceptions(acc: Access) -> dict[str, Any]:
 
 
 def _risk_perceptions(acc: Access) -> dict[str, Any]:
-    rounds = perceptions.visible_result_rounds(acc.partnership, acc)
-    weak = perceptions.sustainability_warning(rounds)
+    documents = perceptions.documents(perceptions.visible_result_rounds(acc.partnership, acc))
+    weak = perceptions.sustainability_warning(documents)
     warning = None
     if weak is not None:
         warning = _(
@@ -158,7 +159,7 @@ def _risk_perceptions(acc: Access) -> dict[str, Any]:
         }
     return {
         "sustainability_warning": warning,
-        "barrier_ratings": perceptions.barrier_ratings(rounds),
+        "barrier_ratings": perceptions.barrier_ratings(documents),
     }
 
 

@@ -202,7 +202,8 @@ def _read_round(round_: Round, framework: analysis.Framework) -> _RoundData:
     return _RoundData(framework, rows)
 
 
-def _round_order(round_: Round) -> tuple:
+def round_order(round_: Round) -> tuple:
+    """Sort key for a partnership's rounds: by opening date (set-up day when there is none)."""
     return (round_.opens_on or round_.created_at.date(), round_.created_at)
 
 
@@ -217,8 +218,8 @@ def previous_round(round_: Round) -> Round | None:
         .exclude(pk=round_.pk)
         .select_related("framework")
     )
-    here = _round_order(round_)
-    earlier = sorted((r for r in candidates if _round_order(r) < here), key=_round_order)
+    here = round_order(round_)
+    earlier = sorted((r for r in candidates if round_order(r) < here), key=round_order)
     for candidate in reversed(earlier):
         theirs = candidate.framework.as_document()["scale"]
         if (theirs["min"], theirs["max"]) == (scale["min"], scale["max"]):
@@ -228,9 +229,10 @@ def previous_round(round_: Round) -> Round | None:
 
 def _labels(document: Mapping[str, Any], round_: Round) -> dict[str, Any]:
     scale = document["scale"]
-    organisations = dict(
-        round_.partnership.organisations.values_list("name", "name").order_by("name")
-    )
+    organisations = {
+        name: name
+        for name in round_.partnership.organisations.order_by("name").values_list("name", flat=True)
+    }
     return {
         "themes": {
             theme["id"]: {"title": theme["title"], "description": theme.get("description", "")}

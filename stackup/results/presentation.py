@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from stackup.results import charts
+from stackup.results import charts, starters
 from stackup.results.document import comment_threshold
 
 #: A theme whose mean is at least this many scale points above or below the mean of the
@@ -361,21 +361,8 @@ class Report:
 
     @cached_property
     def items_by_agreement(self) -> list[dict[str, Any]]:
-        """Items from the least agreement to the most: lowest rwg, then lowest Leik consensus.
-
-        Items without an rwg (fewer than two answers) come last.
-        """
-
-        def key(item):
-            rwg, leik = item["rwg"], item["leik_consensus"]
-            return (
-                rwg is None,
-                rwg if rwg is not None else 0.0,
-                leik if leik is not None else 1.0,
-                item["id"],
-            )
-
-        return sorted(self.document["items"], key=key)
+        """Items from the least agreement to the most (see :func:`starters.by_disagreement`)."""
+        return starters.by_disagreement(self.document["items"])
 
     @property
     def conversation_starters(self) -> list[dict[str, Any]]:

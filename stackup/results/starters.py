@@ -16,7 +16,7 @@ and nothing is offered when the round as a whole is below that size.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,24 @@ def _item_starter(kind: str, item: Mapping[str, Any], labels: Mapping[str, Any])
     )
 
 
+def by_disagreement(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Items from the least agreement to the most: lowest rwg, then lowest Leik consensus.
+
+    Items without an rwg (fewer than two valid answers) come last.
+    """
+
+    def key(item: Mapping[str, Any]) -> tuple:
+        rwg, leik = item["rwg"], item["leik_consensus"]
+        return (
+            rwg is None,
+            rwg if rwg is not None else 0.0,
+            leik if leik is not None else 1.0,
+            item["id"],
+        )
+
+    return sorted(items, key=key)
+
+
 def conversation_starters(document: Mapping[str, Any]) -> dict[str, list[Starter]]:
     """Up to :data:`PER_KIND` starters of each kind, most telling first."""
     found: dict[str, list[Starter]] = {kind: [] for kind in KINDS}
@@ -87,12 +105,7 @@ def conversation_starters(document: Mapping[str, Any]) -> dict[str, list[Starter
     for item in sorted(items, key=lambda i: (i["mean"], i["id"]))[:PER_KIND]:
         found[LOW_SCORE].append(_item_starter(LOW_SCORE, item, labels))
 
-    def spread(item: Mapping[str, Any]) -> tuple:
-        rwg = item["rwg"] if item["rwg"] is not None else 1.0
-        leik = item["leik_consensus"] if item["leik_consensus"] is not None else 1.0
-        return (rwg, leik, item["id"])
-
-    for item in sorted(items, key=spread)[:PER_KIND]:
+    for item in by_disagreement(items)[:PER_KIND]:
         found[DISAGREEMENT].append(_item_starter(DISAGREEMENT, item, labels))
 
     by_theme: dict[str, list[Mapping[str, Any]]] = {}

@@ -9,6 +9,7 @@ import pytest
 from stackup.actions.perceptions import (
     barrier_ratings,
     benefit_perceptions,
+    documents,
     movements,
     sustainability_warning,
     visible_result_rounds,
@@ -101,10 +102,10 @@ def test_movements_between_the_two_latest_rounds(two_rounds):
 
 def test_benefits_and_barriers_from_respondents(two_rounds):
     _world, first, second = two_rounds
-    perceived = benefit_perceptions([first, second])
+    perceived = benefit_perceptions(documents([first, second]))
     assert perceived["round"] == second.name
     assert perceived["shares"]["better_coordination"] == pytest.approx(8 / 12)
-    ratings = barrier_ratings([first, second])
+    ratings = barrier_ratings(documents([first, second]))
     assert ratings["rounds"] == [first.name, second.name]
     (barrier,) = ratings["barriers"]
     assert barrier["title"] == "Short-term funding"
@@ -114,7 +115,7 @@ def test_benefits_and_barriers_from_respondents(two_rounds):
 
 def test_no_sustainability_theme_no_warning(two_rounds):
     _world, first, second = two_rounds
-    assert sustainability_warning([first, second]) is None
+    assert sustainability_warning(documents([first, second])) is None
     assert sustainability_warning([]) is None
 
 
@@ -175,3 +176,27 @@ def test_benefits_and_risks_pages_show_what_respondents_said(two_rounds):
     viewer = _client_for(world, Role.VIEWER)
     text = _page_text(viewer.get(f"/partnerships/{slug}/risks/"))
     assert "Short-term funding 2.2 " in text and "Spring 2027" not in text
+
+
+def _sustainability(band, pct_positive):
+    return {
+        "round": "Autumn 2025",
+        "themes": [
+            {"id": "sustainability", "mean": 3.4, "band": band, "pct_positive": pct_positive}
+        ],
+        "labels": {"themes": {"sustainability": {"title": "Sustainability"}}},
+    }
+
+
+def test_a_weak_sustainability_theme_is_flagged():
+    older = _sustainability("concern", 10.0)
+    assert sustainability_warning([older, _sustainability("borderline", 45.0)]) == {
+        "round": "Autumn 2025",
+        "title": "Sustainability",
+        "mean": 3.4,
+        "pct_positive": 45.0,
+    }
+    assert sustainability_warning([_sustainability("concern", 60.0)])["pct_positive"] == 60.0
+    # Only the latest round counts, and a healthy theme raises nothing.
+    assert sustainability_warning([older, _sustainability("borderline", 50.0)]) is None
+    assert sustainability_warning([_sustainability("strength", 80.0)]) is None

@@ -274,9 +274,8 @@ def test_the_document_takes_a_fixed_number_of_queries(world, django_assert_max_n
     round_ = _close(world.round)
     with django_assert_max_num_queries(8):
         results_document(round_)
-    _record_more = _entries(60, seed=4)
     partnership_services.round_set_status(round=round_, status=RoundStatus.OPEN)
-    _record(round_, _record_more)
+    _record(round_, _entries(60, seed=4))
     round_ = _close(round_)
     with django_assert_max_num_queries(8):
         results_document(round_)
