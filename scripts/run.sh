@@ -24,6 +24,8 @@ $stackup prepare_database --demo
 
 host="${STACKUP_HOST:-127.0.0.1}"
 port="${STACKUP_PORT:-8000}"
+# Links in emails and on printed slips point to where this serves, unless set.
+export STACKUP_HOST="$host" STACKUP_PORT="$port"
 cat <<TEXT
 
   Stack Up is starting at http://$host:$port/

@@ -16,7 +16,8 @@ $bin/stackup compilemessages --ignore=.venv --ignore=node_modules --ignore=build
 $bin/stackup check --fail-level WARNING
 $bin/stackup makemigrations --check --dry-run
 DJANGO_SETTINGS_MODULE=stackup.settings.production SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64)" \
-  ALLOWED_HOSTS=stackup.example $bin/stackup check --deploy --fail-level WARNING
+  ALLOWED_HOSTS=stackup.example STACKUP_BASE_URL=https://stackup.example \
+  $bin/stackup check --deploy --fail-level WARNING
 $bin/ruff format --check .
 $bin/ruff check .
 

@@ -45,6 +45,16 @@ def other_languages(request) -> list[dict[str, str]]:
     return links
 
 
+def links_base() -> dict[str, str | None]:
+    """The address every link made for people outside starts with, and what is wrong with it."""
+    from stackup.core.checks import base_url_problem
+
+    return {
+        "url": settings.STACKUP_BASE_URL,
+        "problem": base_url_problem(settings.STACKUP_BASE_URL),
+    }
+
+
 def environment(**options) -> Environment:
     project_loader = options.pop("loader")
     options.setdefault("extensions", [])
@@ -71,6 +81,7 @@ def environment(**options) -> Environment:
             "other_languages": other_languages,
             "pgettext": translation.pgettext,
             "get_language": translation.get_language,
+            "links_base": links_base,
         }
     )
     return env

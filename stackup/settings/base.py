@@ -15,8 +15,10 @@ DEBUG = False
 SECRET_KEY = env.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
 
-# Where links that leave the product (emails, printed slips) point to.
-STACKUP_BASE_URL = (env.get("STACKUP_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Where links that leave the product (emails, printed slips) point to. Production must
+# set it (`check --deploy` fails when it is unset or a loopback address); the development
+# settings derive it from the address `make run` serves on.
+STACKUP_BASE_URL = (env.get("STACKUP_BASE_URL") or "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
