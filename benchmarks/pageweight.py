@@ -1,6 +1,6 @@
 """Page weight: bytes a browser transfers, compressed, to show a page.
 
-Serves the product the way `make run` does (gunicorn, WhiteNoise with
+Serves the product the way `make run` does, with its default settings (gunicorn, WhiteNoise with
 compressed, hashed static files, SQLite in a throwaway data folder) and loads
 pages in headless Chromium with a cold cache, adding up what went over the
 wire: response headers and encoded bodies of every request the page made.
@@ -72,7 +72,6 @@ def served_product(extra_env: dict[str, str] | None = None):
         env = {
             **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
             "DJANGO_SETTINGS_MODULE": "stackup.settings.dev",
-            "DEBUG": "false",
             "STACKUP_DATA_DIR": data,
             **(extra_env or {}),
         }

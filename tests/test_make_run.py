@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from benchmarks.makerun import make_run
 
@@ -27,8 +30,20 @@ def test_make_run_serves_the_demo_and_serves_again_from_what_it_made():
             assert "coordinator@demo.example / stack-up-demo" in printed
             # The embedded default: SQLite in the data folder, with the demo in it.
             assert (Path(data) / "stackup.sqlite3").exists()
+            # It serves like production: the product's own 404 page, no list of URLs.
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                _get(base + "/no-such-page/")
+            page = missing.value.read().decode()
+            assert missing.value.code == 404
+            assert "Page not found" in page
+            assert "URLconf" not in page and "DEBUG = True" not in page
+            # A secret key made once, readable by its owner only, and kept.
+            key_file = Path(data) / "secret_key"
+            key = key_file.read_text()
+            assert len(key.strip()) >= 50 and key_file.stat().st_mode & 0o077 == 0
         # A second start reuses the database and the demo: nothing is made twice.
         with make_run(data) as (base, _seconds, output):
             assert _get(base + "/healthz")[0] == 200
             output.seek(0)
             assert "The demo data is already loaded." in output.read().decode()
+            assert key_file.read_text() == key

@@ -48,7 +48,6 @@ def product():
         env = {
             **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
             "DJANGO_SETTINGS_MODULE": "stackup.settings.dev",
-            "DEBUG": "false",
             "STACKUP_DATA_DIR": data,
         }
         with served_product({"STACKUP_DATA_DIR": data}) as base:
