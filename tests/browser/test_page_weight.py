@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import tempfile
+
+import pytest
 
 from benchmarks.makerun import make_run
 from benchmarks.pageweight import PUBLIC_PAGES, measure, served_product
@@ -39,9 +39,11 @@ def test_no_public_page_loads_gov_uk_branding_or_web_fonts(browser, product, pat
 
 def test_make_run_itself_serves_the_first_page_within_budget(browser):
     """What a newcomer gets from `make run` (scripts/run.sh, its defaults) is the product."""
-    with tempfile.TemporaryDirectory(prefix="stackup-run-weight-") as data:
-        with make_run(data) as (base, _seconds, _output):
-            weight = measure(browser, base, "/")
+    with (
+        tempfile.TemporaryDirectory(prefix="stackup-run-weight-") as data,
+        make_run(data) as (base, _seconds, _output),
+    ):
+        weight = measure(browser, base, "/")
     assert {"document", "stylesheet", "script"} <= {t.kind for t in weight.transfers}
     assert all(t.encoding in {"gzip", "br"} for t in weight.transfers if t.kind != "image")
     assert weight.total < HOME_BUDGET, [(t.url, t.bytes) for t in weight.transfers]
