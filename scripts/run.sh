@@ -26,6 +26,9 @@ host="${STACKUP_HOST:-127.0.0.1}"
 port="${STACKUP_PORT:-8000}"
 # Links in emails and on printed slips point to where this serves, unless set.
 export STACKUP_HOST="$host" STACKUP_PORT="$port"
+# A one-time link to make the first site administrator, until there is one.
+$stackup setup_link --if-needed
+
 cat <<TEXT
 
   Stack Up is starting at http://$host:$port/

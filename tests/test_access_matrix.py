@@ -50,6 +50,8 @@ ANY_ROLE = {
 # The framework pages are public: everyone, signed in or not, in any partnership or none.
 PUBLIC = dict.fromkeys(ROLES, OK)
 PUBLIC_REDIRECT = dict.fromkeys(ROLES, REDIRECT)
+# Site administrators set up partnerships; no role in a partnership makes someone one.
+SITE_ADMIN_ONLY = dict.fromkeys(ROLES, FORBIDDEN) | {"signed_out": LOGIN}
 COORDINATOR_ONLY = {
     "coordinator": OK,
     "partner_lead": FORBIDDEN,
@@ -107,8 +109,51 @@ ROUND_SETTINGS = {
     "open_link": "no",
 }
 
+
+def _unused_organisation(w: World) -> dict[str, Any]:
+    organisation = services.organisation_add(
+        partnership=w.partnership, name="Riverside Added By Mistake", sector="other"
+    )
+    return {"organisation_id": organisation.pk}
+
+
 PAGES = [
     Page("list", lambda w: {}, ANY_SIGNED_IN),
+    Page(
+        "new",
+        lambda w: {},
+        SITE_ADMIN_ONLY,
+        post=lambda w: {
+            "name": "Lakeside Together",
+            "slug": "lakeside",
+            "area": "",
+            "coordinator_email": "lake@example.org",
+        },
+    ),
+    Page("set_up", _slug, SITE_ADMIN_ONLY),
+    Page(
+        "organisation_edit",
+        _slug,
+        COORDINATOR_ONLY,
+        prepare=_unused_organisation,
+        post=lambda w: {"name": "Riverside Added On Purpose", "sector": "other"},
+    ),
+    Page(
+        "organisation_remove",
+        _slug,
+        COORDINATOR_ONLY,
+        prepare=_unused_organisation,
+        post=lambda w: {},
+    ),
+    Page(
+        "organisation_archive",
+        _slug,
+        COORDINATOR_ONLY,
+        prepare=_unused_organisation,
+        post=lambda w: {},
+        get=False,
+    ),
+    Page("round_delete", _round, COORDINATOR_ONLY, post=lambda w: {}),
     Page("detail", _slug, ANY_ROLE),
     Page("organisations", _slug, ANY_ROLE),
     Page(
@@ -560,6 +605,13 @@ def test_page_role_matrix(page: Page, method: str, role: str):
 # --- Ids that belong to another partnership, under a partnership the person is in ----------
 
 FOREIGN_IDS = [
+    ("organisation_edit", "organisation", "get"),
+    ("organisation_edit", "organisation", "post"),
+    ("organisation_remove", "organisation", "get"),
+    ("organisation_remove", "organisation", "post"),
+    ("organisation_archive", "organisation", "post"),
+    ("round_delete", "round", "get"),
+    ("round_delete", "round", "post"),
     ("round_detail", "round", "get"),
     ("round_edit", "round", "get"),
     ("round_edit", "round", "post"),
@@ -613,6 +665,8 @@ def test_another_partnerships_ids_are_not_found(name, kind, method):
         kwargs = {**ours, "round_id": world.other_round.pk}
     elif kind == "membership":
         kwargs = {**ours, "membership_id": world.other_membership.pk}
+    elif kind == "organisation":
+        kwargs = {**ours, "organisation_id": world.other_organisation.pk}
     elif kind == "batch":  # our round, their batch
         kwargs = {**ours, "round_id": world.round.pk, "batch_id": _their_batch(world).pk}
     else:  # their round and their batch, under our slug

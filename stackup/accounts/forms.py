@@ -96,3 +96,39 @@ class NewPasswordForm(SetPasswordForm):
     def save(self, commit: bool = True):
         services.set_password(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
+
+
+class FirstAdministratorForm(forms.Form):
+    """The first site administrator: who they are and the password they will sign in with."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={
+            "required": _("Enter your full name"),
+            "max_length": _("Full name must be 200 characters or fewer"),
+        },
+    )
+    email = forms.EmailField(label=_("Email address"), max_length=254, error_messages=EMAIL_ERRORS)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter a password")},
+    )
+    password2 = forms.CharField(
+        label=_("Confirm password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Confirm your password")},
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Enter the same password in both boxes"))
+        return data

@@ -4,16 +4,22 @@ from datetime import timedelta
 
 from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.timesince import timesince
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from stackup.accounts import first_run as first_run_services
 from stackup.accounts import services
 from stackup.accounts.forms import (
+    FirstAdministratorForm,
     NewPasswordForm,
     PasswordResetRequestForm,
     SignInForm,
@@ -81,3 +87,32 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def first_run(request: HttpRequest, token: str) -> HttpResponse:
+    """Make the first site administrator of a new installation from the one-time link."""
+    if not first_run_services.link_works(token):
+        return render(request, "accounts/first_run_unavailable.html", status=404)
+    form = FirstAdministratorForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = first_run_services.create_first_administrator(
+                token=token,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+        except first_run_services.FirstRunError:
+            return render(request, "accounts/first_run_unavailable.html", status=404)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(
+        request,
+        "accounts/first_run.html",
+        {"form": form, "min_length": minimum_password_length()},
+    )

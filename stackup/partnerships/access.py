@@ -103,6 +103,21 @@ def require(user, partnership_slug: str, permission: Permission) -> Access:
     return access
 
 
+def is_site_admin(user) -> bool:
+    """Site administrators set up partnerships and their first coordinators.
+
+    Being one gives no role in any partnership: they see a partnership's pages only
+    if they also hold a role in it.
+    """
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def require_site_admin(user) -> None:
+    """403 unless ``user`` is a site administrator."""
+    if not is_site_admin(user):
+        raise PermissionDenied
+
+
 def partnerships_for(user):
     """The partnerships a person holds a role in, with that role."""
     if not getattr(user, "is_authenticated", False):

@@ -199,7 +199,9 @@ class _RoleFields(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = partnership.organisations.order_by("name")
+        self.fields["organisation"].queryset = partnership.organisations.filter(
+            archived=False
+        ).order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -381,5 +383,41 @@ class RoundSettingsForm(_RoundSettingsForm):
         return result
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(ServiceErrorsMixin, forms.Form):
     """A confirmation page's form: nothing to fill in but the CSRF token."""
+
+
+# --- Setting up a partnership (site administrators) ----------------------------------------
+
+
+class PartnershipSetUpForm(ServiceErrorsMixin, forms.Form):
+    name = _name_field(
+        _("Partnership name"),
+        max_length=200,
+        required_message=_("Enter the partnership's name"),
+        too_long_message=_("Partnership name must be 200 characters or fewer"),
+    )
+    slug = forms.CharField(
+        label=_("Short name"),
+        max_length=60,
+        error_messages={
+            "required": _("Enter a short name for page addresses, like riverside-together"),
+            "max_length": _("Short name must be 60 characters or fewer"),
+        },
+    )
+    area = forms.CharField(
+        label=_("Area (optional)"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("Area must be 200 characters or fewer")},
+    )
+    coordinator_email = forms.EmailField(
+        label=_("The first coordinator's email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the first coordinator's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "max_length": _("Email address must be 254 characters or fewer"),
+        },
+    )
+    service_fields = {"email": "coordinator_email"}

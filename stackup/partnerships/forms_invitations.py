@@ -101,7 +101,8 @@ class InvitationCreateForm(_EmailTextMixin, forms.Form):
         kwargs.setdefault("initial", {}).update({"subject": subject, "message": body})
         super().__init__(*args, **kwargs)
         self.organisations = {
-            str(o.pk): o for o in Organisation.objects.filter(partnership=partnership)
+            str(o.pk): o
+            for o in Organisation.objects.filter(partnership=partnership, archived=False)
         }
         self.fields["organisation"].choices = [
             ("", _("Not for a particular organisation")),

@@ -46,6 +46,9 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    # An archived organisation stays in past results but is no longer offered to
+    # respondents, invitations or partner leads.
+    archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         ordering = ["name"]

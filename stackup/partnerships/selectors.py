@@ -29,6 +29,7 @@ __all__ = [
     "RateRow",
     "ResponseRates",
     "Sum",
+    "all_partnerships",
     "audit_events",
     "complementary_cells",
     "email_batch_get",
@@ -37,6 +38,8 @@ __all__ = [
     "membership_get",
     "memberships_for",
     "organisations_for",
+    "organisations_offered",
+    "partnership_get",
     "response_rates",
     "round_get",
     "rounds_for",
@@ -362,6 +365,15 @@ def _id(value: int | str | None) -> int | None:
     return pk if 0 < pk < 2**63 else None
 
 
+def partnership_get(*, slug: str) -> Partnership | None:
+    return Partnership.objects.filter(slug=slug).first()
+
+
+def all_partnerships() -> QuerySet[Partnership]:
+    """Every partnership on this installation, by name: for site administrators."""
+    return Partnership.objects.order_by("name")
+
+
 def round_get(*, partnership: Partnership, round_id: int | str) -> Round | None:
     """One round of this partnership by its id, or None (including for another partnership's)."""
     pk = _id(round_id)
@@ -409,8 +421,13 @@ def framework_choices() -> list:
 
 
 def organisations_for(*, partnership: Partnership) -> QuerySet[Organisation]:
-    """A partnership's member organisations, by name."""
+    """A partnership's member organisations, by name, archived ones included."""
     return Organisation.objects.filter(partnership=partnership).order_by("name")
+
+
+def organisations_offered(*, partnership: Partnership) -> QuerySet[Organisation]:
+    """The organisations people can choose now: respondents, invitations, partner leads."""
+    return organisations_for(partnership=partnership).filter(archived=False)
 
 
 def memberships_for(*, partnership: Partnership) -> QuerySet[Membership]:

@@ -940,3 +940,133 @@ def invitation_replace(
         )
     invitation.token_hash = locked.token_hash
     return IssuedInvitation(invitation=locked, token=token)
+
+
+# --- Setting up without the command line ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnershipSetUp:
+    partnership: Partnership
+    coordinator: UserAdded
+
+
+@transaction.atomic
+def partnership_set_up(
+    *, slug: str, name: str, area: str = "", coordinator_email: str, acting_user
+) -> PartnershipSetUp:
+    """A site administrator makes a partnership and gives it its first coordinator."""
+    partnership = partnership_create(slug=slug, name=name, area=area, acting_user=acting_user)
+    added = user_add(
+        email=coordinator_email,
+        partnership=partnership,
+        role=Role.COORDINATOR,
+        acting_user=acting_user,
+    )
+    return PartnershipSetUp(partnership=partnership, coordinator=added)
+
+
+def organisation_uses(organisation: Organisation) -> list[str]:
+    """What refers to ``organisation`` ("3 responses", "1 action"), besides people's roles.
+
+    Read from the relations other apps declare to it, so a new kind of record that
+    belongs to an organisation is counted without this app knowing of it.
+    """
+    uses = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete) or relation.many_to_many:
+            continue
+        model = relation.related_model
+        if model is Membership:
+            continue
+        count = model._base_manager.filter(**{relation.field.name: organisation}).count()
+        if count:
+            meta = model._meta
+            name = meta.verbose_name if count == 1 else meta.verbose_name_plural
+            uses.append(f"{count} {name}")
+    return uses
+
+
+@transaction.atomic
+def organisation_remove(*, organisation: Organisation, acting_user=None) -> None:
+    """Remove an organisation added by mistake. Refused while anything refers to it.
+
+    Responses, actions and risks keep the organisation they belong to, so an
+    organisation with any of them is archived instead (see ``organisation_archive``).
+    """
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    uses = organisation_uses(organisation)
+    if uses:
+        raise ServiceError(
+            _(
+                "%(name)s cannot be removed because it has %(uses)s. "
+                "Archive it instead: it stays in past results but is no longer offered"
+            )
+            % {"name": organisation.name, "uses": ", ".join(uses)}
+        )
+    if organisation.memberships.exists():
+        raise ServiceError(
+            _(
+                "%(name)s cannot be removed because partner leads look after its actions. "
+                "Change their roles first, or archive it instead"
+            )
+            % {"name": organisation.name}
+        )
+    name, sector = organisation.name, organisation.sector
+    partnership = organisation.partnership
+    audit_log(
+        action="organisation.remove",
+        summary=f"Removed organisation {name} ({sector})",
+        actor=acting_user,
+        partnership=partnership,
+        target=organisation,
+        data={"name": name, "sector": sector},
+    )
+    organisation.delete()
+
+
+@transaction.atomic
+def organisation_archive(
+    *, organisation: Organisation, archived: bool = True, acting_user=None
+) -> Organisation:
+    """Stop offering an organisation to respondents and invitations, keeping its history."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.archived == archived:
+        return organisation
+    organisation.archived = archived
+    organisation.save(update_fields=["archived"])
+    audit_log(
+        action="organisation.archive" if archived else "organisation.restore",
+        summary=(
+            f"Archived organisation {organisation.name}"
+            if archived
+            else f"Brought back organisation {organisation.name}"
+        ),
+        actor=acting_user,
+        partnership=organisation.partnership,
+        target=organisation,
+    )
+    return organisation
+
+
+@transaction.atomic
+def round_delete(*, round: Round, acting_user=None) -> None:
+    """Delete a draft round made by mistake, with its unused invitations.
+
+    Only a draft can go: once a round has opened, people may have answered it.
+    """
+    round_ = _lock_round(round)
+    if round_.status != RoundStatus.DRAFT:
+        raise ServiceError(
+            _("Only a draft round can be deleted. %(name)s has already opened")
+            % {"name": round_.name}
+        )
+    audit_log(
+        action="round.delete",
+        summary=f"Deleted draft round {round_.name}",
+        actor=acting_user,
+        partnership=round_.partnership,
+        target=round_,
+        data={"name": round_.name, "invitations": round_.invitations.count()},
+    )
+    round_.delete()

@@ -189,7 +189,16 @@ def next_actions(round_: Round) -> list[dict[str, Any]]:
 @require_safe
 def partnership_list(request: HttpRequest) -> HttpResponse:
     memberships = list(access.partnerships_for(request.user))
-    return _render(request, "list.html", {"memberships": memberships})
+    site_admin = access.is_site_admin(request.user)
+    return _render(
+        request,
+        "list.html",
+        {
+            "memberships": memberships,
+            "site_admin": site_admin,
+            "all_partnerships": list(selectors.all_partnerships()) if site_admin else [],
+        },
+    )
 
 
 @never_cache

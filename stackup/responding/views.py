@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stackup.partnerships.models import Invitation, Round, RoundStatus
+from stackup.partnerships.selectors import organisations_offered
 from stackup.partnerships.services import invitation_for_token
 from stackup.partnerships.tokens import normalise_open_code
 from stackup.responding import answers, forms, services, steps, throttling
@@ -396,7 +397,7 @@ def _step_form(journey: Journey, step: str, data=None):
             data,
             initial=saved["about"],
             round=journey.round,
-            organisations=list(journey.partnership.organisations.order_by("name")),
+            organisations=list(organisations_offered(partnership=journey.partnership)),
         )
     if theme_id is not None:
         theme = journey.theme(theme_id)
@@ -501,7 +502,7 @@ def _summary(journey: Journey) -> list[dict]:
         about = saved["about"]
         form = forms.AboutYouForm(
             round=journey.round,
-            organisations=list(journey.partnership.organisations.order_by("name")),
+            organisations=list(organisations_offered(partnership=journey.partnership)),
         )
         rows = []
         for name, field in form.fields.items():
@@ -626,7 +627,7 @@ def assisted_entry(request: HttpRequest, slug: str, round_id: int) -> HttpRespon
     form = AssistedForm(
         request.POST if request.method == "POST" else None,
         round=round_,
-        organisations=list(acc.partnership.organisations.order_by("name")),
+        organisations=list(organisations_offered(partnership=acc.partnership)),
         framework=framework,
     )
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,8 @@ ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
 # set it (`check --deploy` fails when it is unset or a loopback address); the development
 # settings derive it from the address `make run` serves on.
 STACKUP_BASE_URL = (env.get("STACKUP_BASE_URL") or "").rstrip("/")
+# How long the one-time link that makes the first site administrator works.
+STACKUP_FIRST_RUN_LINK_HOURS = env.integer("FIRST_RUN_LINK_HOURS", 24)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
